@@ -1,0 +1,89 @@
+import { KrmInputError } from '../krm/errors.js';
+import { readInput, type Input } from '../krm/input.js';
+import { writeOutput } from '../krm/output.js';
+import { runSteps, type Step } from '../krm/pipeline.js';
+import { formatResultLine, hasError, type Result } from '../krm/results.js';
+import { readStdin } from './stdin.js';
+
+export const EXIT_OK = 0;
+/** A function reported an error result. */
+export const EXIT_ERROR_RESULT = 1;
+/** Input or configuration krmkit cannot use. */
+export const EXIT_BAD_INPUT = 2;
+/** A krmkit bug: the message asks for a report. */
+export const EXIT_INTERNAL = 3;
+
+export interface Job {
+  /** Steps to run; a function of the input when the config comes from a ResourceList. */
+  steps: (input: Input) => Step[];
+  explain?: boolean;
+  maxInputBytes: number;
+  /** Also write findings and errors here (Helm 4 hides a plugin's stderr). */
+  report?: (text: string) => void;
+}
+
+export interface Io {
+  readInput: (maxBytes: number) => Promise<string>;
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+export const processIo: Io = {
+  readInput: readStdin,
+  stdout: (text) => {
+    process.stdout.write(text);
+  },
+  stderr: (text) => {
+    process.stderr.write(text);
+  },
+};
+
+/**
+ * Reads stdin once, runs every step, writes stdout once. Output is written only after
+ * everything succeeded, so a failure never leaves half a stream for `kubectl apply`.
+ */
+export async function execute(job: Job, io: Io = processIo): Promise<number> {
+  const stderr = (text: string): void => {
+    io.stderr(text);
+    job.report?.(text);
+  };
+  try {
+    const input = readInput(await io.readInput(job.maxInputBytes), { maxBytes: job.maxInputBytes });
+    const steps = job.steps(input);
+    const outcome = runSteps(input, steps, job.explain ? { explain: (line) => stderr(`[explain] ${line}\n`) } : {});
+    const failed = hasError(outcome.results);
+    printResults(outcome.results, stderr);
+    if (input.envelope === 'resourceList') {
+      // The KRM spec: results travel in the ResourceList, also when one is an error.
+      io.stdout(writeOutput(input, outcome.generated, outcome.results));
+    } else if (!failed) {
+      io.stdout(writeOutput(input, outcome.generated, []));
+    }
+    if (failed) {
+      stderr(`krmkit: ${outcome.results.filter((result) => result.severity === 'error').length} error result(s); ${input.envelope === 'stream' ? 'no output written' : 'see results'}\n`);
+      return EXIT_ERROR_RESULT;
+    }
+    return EXIT_OK;
+  } catch (error) {
+    return reportFailure(error, stderr);
+  }
+}
+
+function printResults(results: readonly Result[], stderr: (text: string) => void): void {
+  for (const result of results) stderr(`${formatResultLine(result)}\n`);
+}
+
+export function reportFailure(error: unknown, stderr: (text: string) => void): number {
+  if (error instanceof KrmInputError) {
+    stderr(`krmkit: error: ${error.message}\n`);
+    return EXIT_BAD_INPUT;
+  }
+  if (error instanceof RangeError && /call stack/i.test(error.message)) {
+    stderr('krmkit: error: input nests too deeply to process\n');
+    return EXIT_BAD_INPUT;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  stderr(`krmkit: internal error: ${message}\nThis is a krmkit bug; please report it with the input that caused it.\n`);
+  if (process.env.KRMKIT_DEBUG && error instanceof Error && error.stack) stderr(`${error.stack}\n`);
+  return EXIT_INTERNAL;
+}

@@ -1,0 +1,63 @@
+import { FUNCTIONS } from '../functions/index.js';
+import { DEFAULT_MAX_INPUT_BYTES } from '../krm/input.js';
+import { compileOptions, compilePipeline, functionByName } from '../krm/pipeline.js';
+import { readOptions } from '../krm/options.js';
+import { pipelineFilePath, readYamlFile } from './config-file.js';
+import type { Job } from './execute.js';
+import { stepsFromFunctionConfig } from './function-config.js';
+
+/**
+ * The invocations tools make on every render — `krmkit` (KRM function mode), `krmkit run
+ * <pipeline>`, `krmkit <function> [--config FILE]`, each optionally with `--explain` —
+ * recognised without loading yargs, which costs more start-up time than the work itself on
+ * a small release. Anything else (help, flags, mistakes) returns undefined and goes to the
+ * full yargs CLI, so behaviour is the same either way.
+ */
+export function fastPathJob(argv: readonly string[]): Job | undefined {
+  const args = [...argv];
+  const explain = takeFlag(args, '--explain');
+  const config = takeValue(args, '--config');
+  if (config === null || args.some((arg) => arg.startsWith('-'))) return undefined;
+  const base = { explain, maxInputBytes: DEFAULT_MAX_INPUT_BYTES };
+
+  if (args.length === 0 && config === undefined) {
+    return { ...base, steps: (input) => stepsFromFunctionConfig(input, FUNCTIONS, process.env.KRMKIT_FUNCTION || undefined) };
+  }
+  if (args.length === 2 && args[0] === 'run' && config === undefined) {
+    const path = pipelineFilePath(args[1] as string);
+    return { ...base, steps: () => compilePipeline(readYamlFile(path), FUNCTIONS, path) };
+  }
+  const fn = args.length === 1 ? functionByName(FUNCTIONS, args[0] as string) : undefined;
+  if (!fn) return undefined;
+  return {
+    ...base,
+    steps: (input) => {
+      if (config !== undefined) return [compileOptions(fn, readOptions(fn.name, fn.kind, readYamlFile(config), fn.options))];
+      if (input.envelope === 'resourceList' && input.functionConfig !== undefined) return stepsFromFunctionConfig(input, FUNCTIONS, fn.name);
+      return [compileOptions(fn, {})];
+    },
+  };
+}
+
+function takeFlag(args: string[], flag: string): boolean {
+  const index = args.indexOf(flag);
+  if (index === -1) return false;
+  args.splice(index, 1);
+  return true;
+}
+
+/** undefined: absent; null: present but malformed (left to yargs to explain). */
+function takeValue(args: string[], flag: string): string | undefined | null {
+  const inline = args.findIndex((arg) => arg.startsWith(`${flag}=`));
+  if (inline !== -1) {
+    const value = (args[inline] as string).slice(flag.length + 1);
+    args.splice(inline, 1);
+    return value === '' ? null : value;
+  }
+  const index = args.indexOf(flag);
+  if (index === -1) return undefined;
+  const value = args[index + 1];
+  if (value === undefined || value.startsWith('-')) return null;
+  args.splice(index, 2);
+  return value;
+}

@@ -1,0 +1,177 @@
+import type { ContainerRef, PodTemplate } from '../../krm/pod-template.js';
+import { isWindowsPod } from '../../krm/pod-template.js';
+import type { Path } from '../../krm/path.js';
+import { optionalMap, optionalMapList, optionalStringList } from '../../krm/shape.js';
+import { NON_ROOT_ID, type SecurityContextConfig } from './config.js';
+import {
+  ALLOWED_SECCOMP_TYPES,
+  BASELINE_ALLOWED_CAPABILITIES,
+  RESTRICTED_ALLOWED_CAPABILITIES,
+  RESTRICTED_VOLUME_TYPES,
+  SAFE_SYSCTLS,
+} from './pod-security-standards.js';
+
+/**
+ * One thing the function wants of a field. The mode decides what happens to it:
+ * fill sets it only where absent, enforce makes it hold, audit reports violations.
+ */
+export interface Desire {
+  path: Path;
+  current: unknown;
+  /** What makes it right; undefined when krmkit cannot repair it safely (a hostPath volume). */
+  proposed?: unknown;
+  /** The current value breaks a rule of the profile (an absent required value does too). */
+  violation: boolean;
+  /** A value the user configured explicitly (enforce overwrites it). */
+  configured: boolean;
+  message: string;
+}
+
+/** What the profile and the config want of one pod template's fields. */
+export function planPodTemplate(template: PodTemplate, containers: readonly ContainerRef[], config: SecurityContextConfig): Desire[] {
+  const desires: Desire[] = [];
+  const resource = template.resource;
+  const restricted = config.profile === 'restricted';
+  const linux = !isWindowsPod(template);
+  const spec = template.spec;
+  const podContextPath = [...template.specPath, 'securityContext'];
+  const podContext = optionalMap(resource, podContextPath, spec.securityContext) ?? {};
+  const containerContexts = containers.map((container) => {
+    const path = [...container.path, 'securityContext'];
+    return { container, path, context: optionalMap(resource, path, container.container.securityContext) ?? {} };
+  });
+
+  const want = (path: Path, current: unknown, proposed: unknown, message: string, violation = true, configured = false): void => {
+    desires.push({ path, current, proposed, violation, configured, message });
+  };
+  const cannotFix = (path: Path, current: unknown, message: string): void => {
+    desires.push({ path, current, violation: true, configured: false, message });
+  };
+
+  // Host namespaces and Windows HostProcess: both profiles.
+  for (const field of ['hostNetwork', 'hostPID', 'hostIPC'] as const) {
+    if (spec[field] === true) want([...template.specPath, field], true, false, `${config.profile}: ${field} must not be true`);
+  }
+  const podWindowsOptions = optionalMap(resource, [...podContextPath, 'windowsOptions'], podContext.windowsOptions);
+  if (podWindowsOptions?.hostProcess === true) {
+    want([...podContextPath, 'windowsOptions', 'hostProcess'], true, false, `${config.profile}: hostProcess must not be true`);
+  }
+
+  // Running as non-root (restricted): the pod says so, or every container does.
+  if (restricted && podContext.runAsNonRoot !== true) {
+    const everyContainer = containerContexts.length > 0 && containerContexts.every(({ context }) => context.runAsNonRoot === true);
+    if (podContext.runAsNonRoot === false || !everyContainer) {
+      want([...podContextPath, 'runAsNonRoot'], podContext.runAsNonRoot, true, 'restricted: runAsNonRoot must be true');
+    }
+  }
+
+  // Seccomp: restricted requires RuntimeDefault or Localhost; baseline forbids Unconfined.
+  if (linux) {
+    const podSeccomp = optionalMap(resource, [...podContextPath, 'seccompProfile'], podContext.seccompProfile);
+    const podType = podSeccomp?.type;
+    if (podType === 'Unconfined') {
+      want([...podContextPath, 'seccompProfile', 'type'], podType, 'RuntimeDefault', `${config.profile}: seccompProfile.type must not be Unconfined`);
+    } else if (restricted && !ALLOWED_SECCOMP_TYPES.has(String(podType))) {
+      const everyContainer =
+        containerContexts.length > 0 &&
+        containerContexts.every(({ context, path }) => ALLOWED_SECCOMP_TYPES.has(String(optionalMap(resource, [...path, 'seccompProfile'], context.seccompProfile)?.type)));
+      if (podType !== undefined) {
+        want([...podContextPath, 'seccompProfile', 'type'], podType, 'RuntimeDefault', 'restricted: seccompProfile.type must be RuntimeDefault or Localhost');
+      } else if (!everyContainer) {
+        want([...podContextPath, 'seccompProfile'], podSeccomp, { type: 'RuntimeDefault' }, 'restricted: seccompProfile.type must be RuntimeDefault or Localhost');
+      }
+    }
+  }
+
+  // Pod-level IDs: configured values, or non-root defaults for restricted. Linux only.
+  if (linux) {
+    for (const field of ['runAsUser', 'runAsGroup', 'fsGroup'] as const) {
+      const configured = config[field];
+      const current = podContext[field];
+      const path = [...podContextPath, field];
+      if (configured !== undefined) {
+        want(path, current, configured, `${field} is configured as ${configured}`, restricted && field === 'runAsUser' && current === 0, true);
+      } else if (restricted) {
+        if (field === 'runAsUser' && current === 0) want(path, current, NON_ROOT_ID, 'restricted: runAsUser must not be 0');
+        else want(path, current, NON_ROOT_ID, `restricted: ${field} defaults to ${NON_ROOT_ID}`, false);
+      }
+    }
+  }
+
+  // Volumes and sysctls: violations krmkit reports but cannot repair without breaking the pod.
+  const volumesPath = [...template.specPath, 'volumes'];
+  (optionalMapList(resource, volumesPath, spec.volumes) ?? []).forEach((volume, index) => {
+    const type = Object.keys(volume).find((key) => key !== 'name');
+    if (type === 'hostPath') cannotFix([...volumesPath, index, 'hostPath'], volume.hostPath, `${config.profile}: hostPath volumes are not allowed`);
+    else if (restricted && type !== undefined && !RESTRICTED_VOLUME_TYPES.has(type)) {
+      cannotFix([...volumesPath, index, type], volume[type], `restricted: volume type ${type} is not allowed`);
+    }
+  });
+  const sysctlsPath = [...podContextPath, 'sysctls'];
+  (optionalMapList(resource, sysctlsPath, podContext.sysctls) ?? []).forEach((sysctl, index) => {
+    if (!SAFE_SYSCTLS.has(String(sysctl.name))) cannotFix([...sysctlsPath, index, 'name'], sysctl.name, `${config.profile}: sysctl ${String(sysctl.name)} is not allowed`);
+  });
+
+  for (const { container, path, context } of containerContexts) {
+    planContainer(container, path, context, { config, restricted, linux, want, cannotFix, template });
+  }
+  return desires;
+}
+
+interface ContainerPlanning {
+  config: SecurityContextConfig;
+  restricted: boolean;
+  linux: boolean;
+  template: PodTemplate;
+  want: (path: Path, current: unknown, proposed: unknown, message: string, violation?: boolean, configured?: boolean) => void;
+  cannotFix: (path: Path, current: unknown, message: string) => void;
+}
+
+function planContainer(container: ContainerRef, contextPath: Path, context: Record<string, unknown>, planning: ContainerPlanning): void {
+  const { config, restricted, linux, want, cannotFix, template } = planning;
+  const resource = template.resource;
+  const profile = config.profile;
+  if (context.privileged === true) want([...contextPath, 'privileged'], true, false, `${profile}: privileged must not be true`);
+  const windowsOptions = optionalMap(resource, [...contextPath, 'windowsOptions'], context.windowsOptions);
+  if (windowsOptions?.hostProcess === true) want([...contextPath, 'windowsOptions', 'hostProcess'], true, false, `${profile}: hostProcess must not be true`);
+  if (context.procMount !== undefined && context.procMount !== null && context.procMount !== 'Default') {
+    want([...contextPath, 'procMount'], context.procMount, 'Default', `${profile}: procMount must be Default`);
+  }
+  const portsPath = [...container.path, 'ports'];
+  (optionalMapList(resource, portsPath, container.container.ports) ?? []).forEach((port, index) => {
+    if (port.hostPort !== undefined && port.hostPort !== null && port.hostPort !== 0) {
+      cannotFix([...portsPath, index, 'hostPort'], port.hostPort, `${profile}: hostPort is not allowed`);
+    }
+  });
+  if (restricted && context.runAsNonRoot === false) want([...contextPath, 'runAsNonRoot'], false, true, 'restricted: runAsNonRoot must not be false');
+
+  if (linux) {
+    const seccomp = optionalMap(resource, [...contextPath, 'seccompProfile'], context.seccompProfile);
+    if (seccomp?.type === 'Unconfined') want([...contextPath, 'seccompProfile', 'type'], 'Unconfined', 'RuntimeDefault', `${profile}: seccompProfile.type must not be Unconfined`);
+    if (restricted && context.runAsUser === 0) want([...contextPath, 'runAsUser'], 0, config.runAsUser || NON_ROOT_ID, 'restricted: runAsUser must not be 0');
+
+    const capabilitiesPath = [...contextPath, 'capabilities'];
+    const capabilities = optionalMap(resource, capabilitiesPath, context.capabilities) ?? {};
+    const added = optionalStringList(resource, [...capabilitiesPath, 'add'], capabilities.add);
+    if (added) {
+      const allowed = restricted ? RESTRICTED_ALLOWED_CAPABILITIES : BASELINE_ALLOWED_CAPABILITIES;
+      const kept = added.filter((capability) => allowed.has(capability.replace(/^CAP_/, '')));
+      if (kept.length !== added.length) {
+        const removed = added.filter((capability) => !kept.includes(capability));
+        want([...capabilitiesPath, 'add'], added, kept, `${profile}: capabilities ${removed.join(', ')} may not be added`);
+      }
+    }
+    if (restricted) {
+      if (context.allowPrivilegeEscalation !== false) {
+        want([...contextPath, 'allowPrivilegeEscalation'], context.allowPrivilegeEscalation, false, 'restricted: allowPrivilegeEscalation must be false');
+      }
+      const dropped = optionalStringList(resource, [...capabilitiesPath, 'drop'], capabilities.drop);
+      if (!dropped?.includes('ALL')) {
+        want([...capabilitiesPath, 'drop'], dropped, [...(dropped ?? []), 'ALL'], 'restricted: capabilities.drop must include ALL');
+      }
+    }
+  }
+  if (config.readOnlyRootFilesystem !== undefined && linux) {
+    want([...contextPath, 'readOnlyRootFilesystem'], context.readOnlyRootFilesystem, config.readOnlyRootFilesystem, `readOnlyRootFilesystem is configured as ${config.readOnlyRootFilesystem}`, false, true);
+  }
+}

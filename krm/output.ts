@@ -1,0 +1,68 @@
+import { stringify } from 'yaml';
+import type { Input } from './input.js';
+import type { Resource } from './resource.js';
+import type { Result } from './results.js';
+import { styleOf } from './yaml-style.js';
+
+/**
+ * Writes resources back in the envelope they came in. Stream documents nobody changed are
+ * their original bytes; changed ones are re-printed from their edited YAML (comments and key
+ * order kept); resources functions generated are appended.
+ */
+export function writeOutput(input: Input, generated: readonly Resource[], results: readonly Result[]): string {
+  const body = input.format === 'json' ? writeJson(input, generated, results) : writeYaml(input, generated, results);
+  return (input.byteOrderMark ? '\uFEFF' : '') + body;
+}
+
+function writeYaml(input: Input, generated: readonly Resource[], results: readonly Result[]): string {
+  if (input.envelope === 'resourceList') {
+    const host = input.documents.find((document) => document.host)?.host;
+    if (!host) throw new Error('internal: ResourceList without a document');
+    const document = host.document;
+    for (const resource of generated) document.addIn(['items'], document.createNode(resource.object));
+    const allResults = [...input.incomingResults, ...results];
+    if (allResults.length > 0) document.set('results', document.createNode(allResults));
+    const text = document.toString(styleOf(host.source));
+    return withNewline(text, input.newline);
+  }
+  const parts: string[] = [];
+  for (const document of input.documents) {
+    const host = document.host;
+    if (host?.changed) {
+      let text = withNewline(host.document.toString(styleOf(host.source)), input.newline);
+      if (!document.text.endsWith('\n')) text = text.replace(/\r?\n$/, '');
+      parts.push(text);
+    } else {
+      parts.push(document.text);
+    }
+  }
+  for (const resource of generated) {
+    const last = parts[parts.length - 1];
+    if (last !== undefined && last !== '' && !last.endsWith('\n')) parts.push(input.newline);
+    parts.push(withNewline(`---\n${stringify(resource.object, { lineWidth: 0 })}`, input.newline));
+  }
+  return parts.join('');
+}
+
+function writeJson(input: Input, generated: readonly Resource[], results: readonly Result[]): string {
+  const document = input.documents[0];
+  const root = document?.json;
+  if (!document || !root) throw new Error('internal: JSON input without a document');
+  if (input.envelope === 'resourceList') {
+    const items = Array.isArray(root.items) ? root.items : [];
+    for (const resource of generated) items.push(resource.object);
+    root.items = items;
+    const allResults = [...input.incomingResults, ...results];
+    if (allResults.length > 0) root.results = allResults;
+    return `${JSON.stringify(root, null, 2)}\n`;
+  }
+  const first = document.jsonChanged ? `${JSON.stringify(root, null, 2)}\n` : document.text;
+  if (generated.length === 0) return first;
+  // JSON is YAML: further objects follow as documents of a stream.
+  const rest = generated.map((resource) => `---\n${JSON.stringify(resource.object, null, 2)}\n`);
+  return [first.endsWith('\n') ? first : `${first}\n`, ...rest].join('');
+}
+
+function withNewline(text: string, newline: '\n' | '\r\n'): string {
+  return newline === '\n' ? text : text.replace(/\r?\n/g, '\r\n');
+}

@@ -1,0 +1,148 @@
+import { compare } from 'fast-json-patch';
+import { KrmConfigError, KrmInputError } from './errors.js';
+import { makeFilter, parseCommonConfig, type AnyKrmFunction, type CommonConfig, type FunctionContext } from './function.js';
+import { describeValue, type Input } from './input.js';
+import { API_VERSION, readOptions } from './options.js';
+import { isPlainMap } from './path.js';
+import { containersOf, podTemplateOf } from './pod-template.js';
+import { Resource, type KubeObject } from './resource.js';
+import { toResult, type Finding, type Result } from './results.js';
+import { nearest } from './suggest.js';
+
+/** One function with its parsed config, ready to run. */
+export interface Step {
+  fn: AnyKrmFunction;
+  config: unknown;
+  common: CommonConfig;
+}
+
+export type Registry = readonly AnyKrmFunction[];
+
+export function functionByKind(registry: Registry, kind: string): AnyKrmFunction | undefined {
+  return registry.find((fn) => fn.kind === kind);
+}
+
+export function functionByName(registry: Registry, name: string): AnyKrmFunction | undefined {
+  return registry.find((fn) => fn.name === name);
+}
+
+/** Builds a step from any config form the function accepts (typed, ConfigMap, bare options). */
+export function compileStep(fn: AnyKrmFunction, rawConfig: unknown): Step {
+  return compileOptions(fn, readOptions(fn.name, fn.kind, rawConfig, fn.options));
+}
+
+/** Builds a step from options already read (e.g. a config file's, overridden by CLI flags). */
+export function compileOptions(fn: AnyKrmFunction, options: Record<string, unknown>): Step {
+  const common = parseCommonConfig(fn.name, options);
+  const { select: _select, exclude: _exclude, podTemplateKinds: _kinds, ...own } = options;
+  return { fn, config: fn.parseConfig(own), common };
+}
+
+const PIPELINE_FIELDS = ['apiVersion', 'kind', 'metadata', 'steps'];
+
+/**
+ * Reads a `kind: Pipeline` document: `steps` is a list of function configs, each chosen by
+ * its `kind` (`apiVersion` may be left out inside a pipeline).
+ */
+export function compilePipeline(raw: unknown, registry: Registry, source = 'pipeline'): Step[] {
+  if (!isPlainMap(raw)) throw new KrmInputError(`${source}: expected a Pipeline mapping, got ${describeValue(raw)}`);
+  if (raw.kind !== 'Pipeline') throw new KrmInputError(`${source}: expected kind Pipeline, got ${JSON.stringify(raw.kind)}`, { field: ['kind'] });
+  if (raw.apiVersion !== undefined && raw.apiVersion !== API_VERSION) {
+    throw new KrmInputError(`${source}: apiVersion must be ${API_VERSION}, got ${JSON.stringify(raw.apiVersion)}`, { field: ['apiVersion'] });
+  }
+  for (const key of Object.keys(raw)) {
+    if (!PIPELINE_FIELDS.includes(key)) {
+      const suggestion = nearest(key, PIPELINE_FIELDS);
+      throw new KrmInputError(`${source}: unknown field ${JSON.stringify(key)}${suggestion ? ` — did you mean ${JSON.stringify(suggestion)}?` : ''}`, { field: [key] });
+    }
+  }
+  const steps = raw.steps ?? [];
+  if (!Array.isArray(steps)) throw new KrmInputError(`${source}: expected a list of steps, got ${describeValue(steps)}`, { field: ['steps'] });
+  return steps.map((step: unknown, index) => {
+    if (!isPlainMap(step) || typeof step.kind !== 'string') {
+      throw new KrmInputError(`${source}: each step is a function config with a kind`, { field: ['steps', index] });
+    }
+    const fn = functionByKind(registry, step.kind);
+    if (!fn) {
+      const suggestion = nearest(step.kind, registry.map((entry) => entry.kind));
+      throw new KrmInputError(
+        `${source}: no function has kind ${JSON.stringify(step.kind)}${suggestion ? ` — did you mean ${JSON.stringify(suggestion)}?` : ` (kinds: ${registry.map((entry) => entry.kind).join(', ')})`}`,
+        { field: ['steps', index, 'kind'] },
+      );
+    }
+    try {
+      return compileStep(fn, step);
+    } catch (error) {
+      if (error instanceof KrmConfigError) {
+        throw new KrmInputError(`${source}: steps[${index}]: ${error.message}`);
+      }
+      throw error;
+    }
+  });
+}
+
+export interface RunOptions {
+  /** Receives, per step and changed resource, the RFC 6902 operations the step applied. */
+  explain?: (line: string) => void;
+}
+
+export interface RunOutcome {
+  results: Result[];
+  generated: Resource[];
+}
+
+/** Runs steps in order over one read of the input: one pass, one process. */
+export function runSteps(input: Input, steps: readonly Step[], options: RunOptions = {}): RunOutcome {
+  const resources = [...input.resources];
+  const generated: Resource[] = [];
+  const results: Result[] = [];
+  for (const step of steps) {
+    const before = options.explain ? snapshot(resources) : undefined;
+    runStep(step, resources, generated, results);
+    if (options.explain && before) explainStep(step.fn.name, resources, before, options.explain);
+  }
+  return { results, generated };
+}
+
+function runStep(step: Step, resources: Resource[], generated: Resource[], results: Result[]): void {
+  const filter = makeFilter(step.fn.name, step.common);
+  const extraKinds = step.common.podTemplateKinds;
+  let generatedIndex = generated.length;
+  const context: FunctionContext<unknown> = {
+    resources,
+    config: { ...(step.config as object), ...step.common } as FunctionContext<unknown>['config'],
+    inScope: (resource) => filter.includes(resource),
+    podTemplateOf: (resource) => podTemplateOf(resource, extraKinds),
+    containersOf: (template, lists) => containersOf(template, lists),
+    report: (finding: Omit<Finding, 'functionName'>) => results.push(toResult({ ...finding, functionName: step.fn.name })),
+    add: (object: KubeObject) => {
+      const resource = new Resource(object, { documentIndex: -1 - generatedIndex++ }, undefined);
+      generated.push(resource);
+      resources.push(resource);
+      return resource;
+    },
+  };
+  step.fn.run(context);
+}
+
+function snapshot(resources: readonly Resource[]): Map<Resource, { revision: number; object: unknown }> {
+  return new Map(resources.map((resource) => [resource, { revision: resource.revision, object: structuredClone(resource.object) }]));
+}
+
+function explainStep(
+  functionName: string,
+  resources: readonly Resource[],
+  before: Map<Resource, { revision: number; object: unknown }>,
+  write: (line: string) => void,
+): void {
+  for (const resource of resources) {
+    const previous = before.get(resource);
+    if (!previous) {
+      write(`${functionName} ${resource.id}: ${JSON.stringify([{ op: 'add', path: '', value: resource.object }])}`);
+      continue;
+    }
+    if (previous.revision === resource.revision) continue;
+    const operations = compare(previous.object as object, resource.object);
+    if (operations.length > 0) write(`${functionName} ${resource.id}: ${JSON.stringify(operations)}`);
+  }
+}

@@ -1,0 +1,80 @@
+import {
+  parseDocument,
+  type Document,
+  type DocumentOptions,
+  type ParseOptions,
+  type SchemaOptions,
+  type ScalarTag,
+  type Tags,
+  type ToStringOptions,
+} from 'yaml';
+
+/**
+ * `yaml` re-prints numbers from their value, so `defaultMode: 0644` would come out as `644`
+ * (a different file mode to Kubernetes, which reads YAML 1.1 octal) and `0x1F` as `0x1f`.
+ * These tags print a number's original text whenever the value still matches it.
+ */
+function keepNumberSource(tags: Tags): Tags {
+  return tags.map((tag) => {
+    const scalarTag = tag as ScalarTag;
+    if (typeof tag !== 'object' || !scalarTag.test || !scalarTag.stringify) return tag;
+    if (scalarTag.tag !== 'tag:yaml.org,2002:int' && scalarTag.tag !== 'tag:yaml.org,2002:float') return tag;
+    const original = scalarTag.stringify;
+    const wrapped: ScalarTag = {
+      ...scalarTag,
+      stringify(item, ctx, onComment, onChompKeep) {
+        const source = (item as { source?: unknown }).source;
+        if (typeof source === 'string' && scalarTag.test?.test(source)) {
+          const reread = scalarTag.resolve(source, () => undefined, ctx.options as ParseOptions);
+          const rereadValue = typeof reread === 'object' && reread !== null && 'value' in reread ? reread.value : reread;
+          if (Object.is(rereadValue, item.value)) return source;
+        }
+        return original.call(this, item, ctx, onComment, onChompKeep);
+      },
+    };
+    return wrapped;
+  });
+}
+
+export const yamlParseOptions: ParseOptions & DocumentOptions & SchemaOptions = {
+  version: '1.2',
+  schema: 'core',
+  customTags: keepNumberSource,
+  uniqueKeys: true,
+  strict: true,
+  prettyErrors: false,
+  keepSourceTokens: false,
+};
+
+/** Parses one document for editing; comments, key order and scalar styles are kept. */
+export function parseEditableDocument(text: string): Document.Parsed {
+  return parseDocument(text, yamlParseOptions);
+}
+
+/**
+ * Output options that match how the document was written, so an edit changes only the
+ * lines it must: sequence indentation (`- ` under or beside its key), indent width, and
+ * no line folding (`yaml` folds long strings at 80 columns by default).
+ */
+export function styleOf(source: string): ToStringOptions {
+  return {
+    indent: indentWidthOf(source),
+    indentSeq: sequencesAreIndented(source),
+    lineWidth: 0,
+    minContentWidth: 0,
+    flowCollectionPadding: false,
+  };
+}
+
+function indentWidthOf(source: string): number {
+  const nested = /^([^\s#-][^\n]*:)[ \t]*\r?\n( +)[^\s-]/m.exec(source);
+  const width = nested?.[2]?.length ?? 2;
+  return width >= 1 && width <= 8 ? width : 2;
+}
+
+function sequencesAreIndented(source: string): boolean {
+  // A key line followed by a `- ` line: same column means "not indented" (kubectl style).
+  const match = /^( *)[^\s#-][^\n]*:[ \t]*(?:#[^\n]*)?\r?\n( *)- /m.exec(source);
+  if (!match) return true;
+  return (match[2]?.length ?? 0) > (match[1]?.length ?? 0);
+}
