@@ -33,8 +33,6 @@ export interface Input {
   resources: Resource[];
   /** ResourceList `functionConfig`, when given. */
   functionConfig?: unknown;
-  /** ResourceList `results` that came in (from functions run before this one). */
-  incomingResults: unknown[];
 }
 
 const RESOURCE_LIST_VERSIONS = new Set(['config.kubernetes.io/v1', 'config.kubernetes.io/v1beta1']);
@@ -99,7 +97,7 @@ function readYaml(text: string): InputBody {
   for (const { document, object, host } of objects) {
     collectResources(object, document.index, host.firstLine, host, resources);
   }
-  return { envelope: 'stream', format: 'yaml', documents, resources, incomingResults: [] };
+  return { envelope: 'stream', format: 'yaml', documents, resources };
 }
 
 function readResourceList(list: KubeObject, host: YamlHost, documents: StreamDocument[]): InputBody {
@@ -118,14 +116,7 @@ function readResourceList(list: KubeObject, host: YamlHost, documents: StreamDoc
     }
     collectResources(item, index, undefined, host, resources, ['items', index]);
   });
-  const incoming = list.results;
-  const input: InputBody = {
-    envelope: 'resourceList',
-    format: 'yaml',
-    documents,
-    resources,
-    incomingResults: Array.isArray(incoming) ? incoming : [],
-  };
+  const input: InputBody = { envelope: 'resourceList', format: 'yaml', documents, resources };
   if (list.functionConfig !== undefined && list.functionConfig !== null) input.functionConfig = list.functionConfig;
   return input;
 }
@@ -152,18 +143,12 @@ function readJson(text: string): InputBody {
       if (!isPlainMap(item)) throw new KrmInputError(`expected a Kubernetes object, got ${describeValue(item)}`, { documentIndex: index, field: ['items', index] });
       collectResources(item, index, undefined, undefined, resources, ['items', index], markChanged);
     });
-    const input: InputBody = {
-      envelope: 'resourceList',
-      format: 'json',
-      documents: [document],
-      resources,
-      incomingResults: Array.isArray(value.results) ? value.results : [],
-    };
+    const input: InputBody = { envelope: 'resourceList', format: 'json', documents: [document], resources };
     if (value.functionConfig !== undefined && value.functionConfig !== null) input.functionConfig = value.functionConfig;
     return input;
   }
   collectResources(value, 0, 1, undefined, resources, [], markChanged);
-  return { envelope: 'stream', format: 'json', documents: [document], resources, incomingResults: [] };
+  return { envelope: 'stream', format: 'json', documents: [document], resources };
 }
 
 /**

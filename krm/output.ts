@@ -20,8 +20,10 @@ function writeYaml(input: Input, generated: readonly Resource[], results: readon
     if (!host) throw new Error('internal: ResourceList without a document');
     const document = host.document;
     for (const resource of generated) document.addIn(['items'], document.createNode(resource.object));
-    const allResults = [...input.incomingResults, ...results];
-    if (allResults.length > 0) document.set('results', document.createNode(allResults));
+    // `results` describe this run only: results an earlier function left are replaced, so a
+    // second run gives the same output (kpt collects each function's results itself).
+    if (results.length > 0) document.set('results', document.createNode(results));
+    else document.delete('results');
     const text = document.toString(styleOf(host.source));
     return withNewline(text, input.newline);
   }
@@ -52,8 +54,8 @@ function writeJson(input: Input, generated: readonly Resource[], results: readon
     const items = Array.isArray(root.items) ? root.items : [];
     for (const resource of generated) items.push(resource.object);
     root.items = items;
-    const allResults = [...input.incomingResults, ...results];
-    if (allResults.length > 0) root.results = allResults;
+    if (results.length > 0) root.results = results;
+    else delete root.results;
     return `${JSON.stringify(root, null, 2)}\n`;
   }
   const first = document.jsonChanged ? `${JSON.stringify(root, null, 2)}\n` : document.text;

@@ -75,7 +75,12 @@ function setNode(document: Document, path: Path, value: unknown): void {
         return;
       }
       const node = document.createNode(value) as Node;
-      if (child && (isScalar(child) || isCollection(child))) node.comment = child.comment;
+      if (child && (isScalar(child) || isCollection(child))) {
+        node.comment = child.comment;
+        node.commentBefore = child.commentBefore;
+        // `add: [A, B]` stays a flow list when its items change.
+        if (isCollection(child) && isCollection(node) && child.flow && node.items.length > 0) node.flow = true;
+      }
       parent.set(key, node);
       return;
     }

@@ -1,0 +1,31 @@
+import { FUNCTIONS } from '../../functions/index.js';
+import { readInput } from '../../krm/input.js';
+import { writeOutput } from '../../krm/output.js';
+import { compilePipeline, compileStep, functionByKind, functionByName, runSteps, type Step } from '../../krm/pipeline.js';
+import { isPlainMap } from '../../krm/path.js';
+import type { Result } from '../../krm/results.js';
+
+export interface TransformOutcome {
+  output: string;
+  results: Result[];
+}
+
+/**
+ * Runs a config over an input in-process, exactly as the CLI does minus the process:
+ * read → steps → write. `config` is a typed config, a ConfigMap (then `functionName` picks
+ * the function), or a Pipeline.
+ */
+export function transform(input: string, config: unknown, functionName?: string): TransformOutcome {
+  const read = readInput(input);
+  const steps = stepsFor(config, functionName);
+  const outcome = runSteps(read, steps);
+  return { output: writeOutput(read, outcome.generated, outcome.results), results: outcome.results };
+}
+
+export function stepsFor(config: unknown, functionName?: string): Step[] {
+  if (!isPlainMap(config)) throw new Error('test config must be a mapping');
+  if (config.kind === 'Pipeline') return compilePipeline(config, FUNCTIONS);
+  const fn = config.kind === 'ConfigMap' ? functionByName(FUNCTIONS, functionName ?? '') : functionByKind(FUNCTIONS, String(config.kind));
+  if (!fn) throw new Error(`no function for config kind ${String(config.kind)} / ${functionName ?? ''}`);
+  return [compileStep(fn, config)];
+}
