@@ -223,6 +223,7 @@ export function describeValue(value: unknown): string {
  * instead of exhausting memory).
  */
 function loadDocument(text: string, documentIndex: number, firstLine: number): { value: unknown; parsed?: Document.Parsed } {
+  if (!hasContent(text)) return { value: undefined };
   if (text.includes('&') && text.includes('*')) {
     const parsed = parseEditableDocument(text);
     const problem = parsed.errors[0];
@@ -248,6 +249,11 @@ function loadDocument(text: string, documentIndex: number, firstLine: number): {
       line: firstLine + (mark?.line ?? 0),
     });
   }
+}
+
+/** False for documents made only of markers, comments and blank lines (no object in them). */
+function hasContent(text: string): boolean {
+  return /^(?![ \t]*(?:#.*)?\r?$)(?!(?:---|\.\.\.)[ \t]*(?:#.*)?\r?$)/m.test(text);
 }
 
 function firstLineOf(message: string): string {

@@ -72,9 +72,31 @@ function indentWidthOf(source: string): number {
   return width >= 1 && width <= 8 ? width : 2;
 }
 
+/**
+ * Whether `- ` items sit deeper than their key. Documents can mix both styles (cert-manager
+ * does); `yaml` prints one style per document, so the style covering more lines wins, which
+ * keeps the diff of an edited document to the (smaller) lists written the other way.
+ */
 function sequencesAreIndented(source: string): boolean {
-  // A key line followed by a `- ` line: same column means "not indented" (kubectl style).
-  const match = /^( *)[^\s#-][^\n]*:[ \t]*(?:#[^\n]*)?\r?\n( *)- /m.exec(source);
-  if (!match) return true;
-  return (match[2]?.length ?? 0) > (match[1]?.length ?? 0);
+  const lines = source.split(/\r?\n/);
+  let indentedLines = 0;
+  let flushLines = 0;
+  for (let i = 0; i + 1 < lines.length; i++) {
+    const keyLine = /^( *)[^\s#-][^#]*:[ \t]*(?:#.*)?$/.exec(lines[i] as string);
+    const itemLine = keyLine ? /^( *)- /.exec(lines[i + 1] as string) : null;
+    if (!keyLine || !itemLine) continue;
+    const keyIndent = keyLine[1]?.length ?? 0;
+    const itemIndent = itemLine[1]?.length ?? 0;
+    let end = i + 1;
+    while (end < lines.length) {
+      const line = lines[end] as string;
+      const indent = line.length - line.trimStart().length;
+      const inside = line.trim() === '' || indent > keyIndent || (indent === itemIndent && line.trimStart().startsWith('- '));
+      if (!inside) break;
+      end++;
+    }
+    if (itemIndent > keyIndent) indentedLines += end - i - 1;
+    else flushLines += end - i - 1;
+  }
+  return indentedLines >= flushLines;
 }
