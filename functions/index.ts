@@ -1,5 +1,6 @@
 import type { AnyKrmFunction } from '../krm/function.js';
+import { antiAffinity } from './anti-affinity/index.js';
 import { securityContext } from './security-context/index.js';
 
 /** Every krmkit function, in the order `--help` lists them. */
-export const FUNCTIONS: readonly AnyKrmFunction[] = [securityContext];
+export const FUNCTIONS: readonly AnyKrmFunction[] = [securityContext, antiAffinity];

@@ -1,0 +1,63 @@
+import { describeValue } from '../../krm/input.js';
+import type { Path } from '../../krm/path.js';
+import type { Resource } from '../../krm/resource.js';
+import { optionalMap } from '../../krm/shape.js';
+
+/**
+ * How many pods a workload can run at least, which decides whether spreading it means
+ * anything. A HorizontalPodAutoscaler that targets the workload owns its replica count, so
+ * its `minReplicas` counts; otherwise `spec.replicas`, which Kubernetes defaults to 1.
+ */
+export class ReplicaCounter {
+  private readonly autoscalers: Autoscaler[];
+
+  constructor(resources: readonly Resource[]) {
+    this.autoscalers = resources.filter(isAutoscaler).map(readAutoscaler);
+  }
+
+  minimumPods(workload: Resource): number {
+    const autoscaler = this.autoscalers.find(
+      (candidate) => candidate.targetKind === workload.kind && candidate.targetName === workload.name && candidate.namespace === workload.namespace,
+    );
+    if (autoscaler) return autoscaler.minReplicas;
+    return count(workload, ['spec', 'replicas'], workload.get(['spec', 'replicas'])) ?? 1;
+  }
+}
+
+interface Autoscaler {
+  namespace: string | undefined;
+  targetKind: string;
+  targetName: string;
+  minReplicas: number;
+}
+
+function isAutoscaler(resource: Resource): boolean {
+  return resource.group === 'autoscaling' && resource.kind === 'HorizontalPodAutoscaler';
+}
+
+function readAutoscaler(hpa: Resource): Autoscaler {
+  const spec = optionalMap(hpa, ['spec'], hpa.object.spec) ?? {};
+  const refPath = ['spec', 'scaleTargetRef'];
+  const ref = optionalMap(hpa, refPath, spec.scaleTargetRef) ?? {};
+  return {
+    namespace: hpa.namespace,
+    targetKind: requiredString(hpa, [...refPath, 'kind'], ref.kind),
+    targetName: requiredString(hpa, [...refPath, 'name'], ref.name),
+    // autoscaling/v1 and v2 both default minReplicas to 1.
+    minReplicas: count(hpa, ['spec', 'minReplicas'], spec.minReplicas) ?? 1,
+  };
+}
+
+function requiredString(resource: Resource, path: Path, value: unknown): string {
+  if (typeof value !== 'string' || value === '') throw resource.errorAt(path, `expected a non-empty string, got ${describeValue(value)}`);
+  return value;
+}
+
+/** A replica count: a whole number ≥ 0. `"3"` is malformed, not three: the API server rejects it too. */
+function count(resource: Resource, path: Path, value: unknown): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+    throw resource.errorAt(path, `expected a whole number ≥ 0, got ${describeValue(value)}`);
+  }
+  return value;
+}
