@@ -4,7 +4,7 @@ import { isPlainMap } from '../../krm/path.js';
 /** Every Kubernetes object of a stream (List items flattened), as plain data. */
 export function objectsOf(stream: string): Record<string, unknown>[] {
   const objects: Record<string, unknown>[] = [];
-  for (const document of loadAll(stream, undefined, { schema: CORE_SCHEMA })) {
+  for (const document of loadAll(stream, null, { schema: CORE_SCHEMA })) {
     if (!isPlainMap(document)) continue;
     if (String(document.kind).endsWith('List') && Array.isArray(document.items)) {
       for (const item of document.items) if (isPlainMap(item)) objects.push(item);
