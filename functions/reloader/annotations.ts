@@ -1,0 +1,38 @@
+import { describeValue } from '../../krm/input.js';
+import type { Path } from '../../krm/path.js';
+import type { Resource } from '../../krm/resource.js';
+import { optionalMap } from '../../krm/shape.js';
+
+/** The workload annotations Stakater Reloader reads (its defaults). */
+export const RELOADER_ANNOTATIONS = {
+  auto: 'reloader.stakater.com/auto',
+  configMapReload: 'configmap.reloader.stakater.com/reload',
+  secretReload: 'secret.reloader.stakater.com/reload',
+  configMapExclude: 'configmaps.exclude.reloader.stakater.com/reload',
+  secretExclude: 'secrets.exclude.reloader.stakater.com/reload',
+} as const;
+
+/** The annotations at `metadataPath` (a workload's or a pod template's), checked to be strings. */
+export function annotationsAt(resource: Resource, metadataPath: Path): Record<string, string> {
+  const metadata = optionalMap(resource, metadataPath, resource.get(metadataPath));
+  const path = [...metadataPath, 'annotations'];
+  const annotations = optionalMap(resource, path, metadata?.annotations) ?? {};
+  for (const [key, value] of Object.entries(annotations)) {
+    if (typeof value !== 'string') throw resource.errorAt([...path, key], `annotation values must be strings, got ${describeValue(value)}`);
+  }
+  return annotations as Record<string, string>;
+}
+
+/** `"b, a,,c"` → `['b', 'a', 'c']`: Reloader's comma-separated name lists, as written. */
+export function parseNameList(value: string | undefined): string[] {
+  if (value === undefined) return [];
+  return value
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
+}
+
+/** Names already in the annotation plus new ones: sorted, each once, comma-separated. */
+export function mergeNameList(existing: string | undefined, names: Iterable<string>): string {
+  return [...new Set([...parseNameList(existing), ...names])].sort().join(',');
+}
