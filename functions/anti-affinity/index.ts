@@ -24,8 +24,8 @@ function run(context: FunctionContext<AntiAffinityConfig>): void {
       });
       continue;
     }
-    const added = mergeTerms(template, config, selector, revisionLabelKey(resource));
-    if (added.length > 0 && dropped.length > 0) {
+    // Reported on every run, not only when terms are added, so a ResourceList's results (one run's findings) stay idempotent.
+    if (dropped.length > 0) {
       context.report({
         severity: 'info',
         message: `left per-release label keys out of the anti-affinity selector: ${dropped.join(', ')}`,
@@ -33,6 +33,7 @@ function run(context: FunctionContext<AntiAffinityConfig>): void {
         field: ['spec', 'selector'],
       });
     }
+    mergeTerms(template, config, selector, revisionLabelKey(resource));
   }
 }
 
