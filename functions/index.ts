@@ -1,7 +1,8 @@
 import type { AnyKrmFunction } from '../krm/function.js';
 import { antiAffinity } from './anti-affinity/index.js';
+import { injectEnv } from './inject-env/index.js';
 import { reloader } from './reloader/index.js';
 import { securityContext } from './security-context/index.js';
 
 /** Every krmkit function, in the order `--help` lists them. */
-export const FUNCTIONS: readonly AnyKrmFunction[] = [securityContext, antiAffinity, reloader];
+export const FUNCTIONS: readonly AnyKrmFunction[] = [securityContext, antiAffinity, reloader, injectEnv];
