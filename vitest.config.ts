@@ -7,6 +7,6 @@ export default defineConfig({
     hookTimeout: 600_000,
     // Integration suites drive real binaries; keep them from starving each other on 2 cores.
     maxConcurrency: 4,
-    reporters: process.env.CI ? ['default'] : ['default'],
+    reporters: ['default', './test/summary-reporter.ts'],
   },
 });
