@@ -12,15 +12,22 @@ export const RELOADER_ANNOTATIONS = {
   secretExclude: 'secrets.exclude.reloader.stakater.com/reload',
 } as const;
 
-/** The annotations at `metadataPath` (a workload's or a pod template's), checked to be strings. */
-export function annotationsAt(resource: Resource, metadataPath: Path): Record<string, string> {
+/**
+ * The annotations at `metadataPath` (a workload's or a pod template's). Only the values this
+ * function reads are checked, through `annotationValue`, so an unrelated malformed annotation
+ * is left for the API server to reject.
+ */
+export function annotationsAt(resource: Resource, metadataPath: Path): Record<string, unknown> {
   const metadata = optionalMap(resource, metadataPath, resource.get(metadataPath));
-  const path = [...metadataPath, 'annotations'];
-  const annotations = optionalMap(resource, path, metadata?.annotations) ?? {};
-  for (const [key, value] of Object.entries(annotations)) {
-    if (typeof value !== 'string') throw resource.errorAt([...path, key], `annotation values must be strings, got ${describeValue(value)}`);
-  }
-  return annotations as Record<string, string>;
+  return optionalMap(resource, [...metadataPath, 'annotations'], metadata?.annotations) ?? {};
+}
+
+/** One annotation's value, which must be a string when present. */
+export function annotationValue(resource: Resource, metadataPath: Path, annotations: Record<string, unknown>, key: string): string | undefined {
+  const value = annotations[key];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') throw resource.errorAt([...metadataPath, 'annotations', key], `annotation values must be strings, got ${describeValue(value)}`);
+  return value;
 }
 
 /** `"b, a,,c"` → `['b', 'a', 'c']`: Reloader's comma-separated name lists, as written. */

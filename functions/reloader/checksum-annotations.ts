@@ -17,10 +17,13 @@ export function annotateChecksums(context: FunctionContext<ReloaderConfig>, temp
   const annotationsPath = [...template.metadataPath, 'annotations'];
   const existing = annotationsAt(workload, template.metadataPath);
 
-  const desired = new Map<string, string>();
-  for (const reference of watched(references, context.config)) {
-    desired.set(checksumAnnotation(reference.kind, reference.name), contentChecksum(reference.object as Resource));
-  }
+  // Sorted by key, so the annotations come out in the same order whatever order the
+  // references appear in.
+  const desired = new Map<string, string>(
+    watched(references, context.config)
+      .map((reference): [string, string] => [checksumAnnotation(reference.kind, reference.name), contentChecksum(reference.object as Resource)])
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+  );
   let removed = false;
   for (const key of Object.keys(existing)) {
     if (isChecksumAnnotation(key) && !desired.has(key)) {

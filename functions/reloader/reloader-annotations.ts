@@ -1,11 +1,12 @@
 import type { FunctionContext } from '../../krm/function.js';
 import type { Resource } from '../../krm/resource.js';
-import { annotationsAt, mergeNameList, parseNameList, RELOADER_ANNOTATIONS } from './annotations.js';
+import { annotationsAt, annotationValue, mergeNameList, parseNameList, RELOADER_ANNOTATIONS } from './annotations.js';
 import { watched, type ClassifiedReference } from './classify.js';
 import type { ReloaderConfig } from './config.js';
 import type { ReferencedKind } from './references.js';
 
-const ANNOTATIONS_PATH = ['metadata', 'annotations'];
+const METADATA_PATH = ['metadata'];
+const ANNOTATIONS_PATH = [...METADATA_PATH, 'annotations'];
 
 /**
  * Auto mode: `reloader.stakater.com/auto: "true"` on a workload that uses at least one object
@@ -16,8 +17,8 @@ const ANNOTATIONS_PATH = ['metadata', 'annotations'];
 export function annotateAuto(context: FunctionContext<ReloaderConfig>, workload: Resource, references: readonly ClassifiedReference[]): void {
   const wanted = watched(references, context.config);
   if (wanted.length === 0) return;
-  const existing = annotationsAt(workload, ['metadata']);
-  const current = existing[RELOADER_ANNOTATIONS.auto];
+  const existing = annotationsAt(workload, METADATA_PATH);
+  const current = annotationValue(workload, METADATA_PATH, existing, RELOADER_ANNOTATIONS.auto);
   if (current !== undefined && current !== 'true') {
     // An explicit "false" is a decision to keep this workload out of Reloader: respect it.
     context.report({
@@ -43,7 +44,7 @@ export function annotateAuto(context: FunctionContext<ReloaderConfig>, workload:
 export function annotateExplicit(context: FunctionContext<ReloaderConfig>, workload: Resource, references: readonly ClassifiedReference[]): void {
   const wanted = watched(references, context.config);
   if (wanted.length === 0) return;
-  const existing = annotationsAt(workload, ['metadata']);
+  const existing = annotationsAt(workload, METADATA_PATH);
   addNames(workload, existing, RELOADER_ANNOTATIONS.configMapReload, namesOf(wanted, 'ConfigMap'));
   addNames(workload, existing, RELOADER_ANNOTATIONS.secretReload, namesOf(wanted, 'Secret'));
 }
@@ -57,8 +58,9 @@ function namesOf(references: readonly ClassifiedReference[], kind: ReferencedKin
  * already there, so a list a user ordered by hand stays as written; otherwise the union is
  * written sorted. An empty list is never written.
  */
-function addNames(workload: Resource, existing: Record<string, string>, annotation: string, names: readonly string[]): void {
-  const present = new Set(parseNameList(existing[annotation]));
+function addNames(workload: Resource, existing: Record<string, unknown>, annotation: string, names: readonly string[]): void {
+  const current = annotationValue(workload, METADATA_PATH, existing, annotation);
+  const present = new Set(parseNameList(current));
   if (names.every((name) => present.has(name))) return;
-  workload.set([...ANNOTATIONS_PATH, annotation], mergeNameList(existing[annotation], names));
+  workload.set([...ANNOTATIONS_PATH, annotation], mergeNameList(current, names));
 }
