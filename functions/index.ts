@@ -1,8 +1,9 @@
 import type { AnyKrmFunction } from '../krm/function.js';
 import { antiAffinity } from './anti-affinity/index.js';
 import { injectEnv } from './inject-env/index.js';
+import { networkPolicy } from './network-policy/index.js';
 import { reloader } from './reloader/index.js';
 import { securityContext } from './security-context/index.js';
 
 /** Every krmkit function, in the order `--help` lists them. */
-export const FUNCTIONS: readonly AnyKrmFunction[] = [securityContext, antiAffinity, reloader, injectEnv];
+export const FUNCTIONS: readonly AnyKrmFunction[] = [securityContext, antiAffinity, reloader, injectEnv, networkPolicy];

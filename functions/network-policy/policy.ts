@@ -1,0 +1,80 @@
+import type { KubeObject } from '../../krm/resource.js';
+import type { ClusterPeer, Direction, FlowEnd } from './config.js';
+import { labelValue, MANAGED_BY, MANAGED_BY_LABEL, RULE_LABEL } from './names.js';
+import type { NamespaceKey } from './namespaces.js';
+import { renderPort, type PolicyPort } from './ports.js';
+import { selectorFromLabels, type LabelSelector } from './selectors.js';
+
+/** Who may talk: pods picked by namespace labels and/or pod labels. */
+export interface Peer {
+  namespaceSelector?: LabelSelector;
+  podSelector?: LabelSelector;
+}
+
+/** One ingress or egress rule. No peers means any peer; no ports means every port. */
+export interface Rule {
+  peers: Peer[];
+  ports: PolicyPort[];
+}
+
+/** A NetworkPolicy the function wants to exist. */
+export interface PlannedPolicy {
+  namespace: NamespaceKey;
+  name: string;
+  /** The rule that asks for it, for the `krmkit.dev/rule` label. */
+  rule: string;
+  podSelector: LabelSelector;
+  policyTypes: Direction[];
+  ingress?: Rule[];
+  egress?: Rule[];
+}
+
+/** The label namespaces carry their own name in (Kubernetes ≥ 1.22 sets it on every namespace). */
+export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+
+export function clusterPeer(peer: ClusterPeer): Peer {
+  const rendered: Peer = {};
+  if (peer.namespaceSelector) rendered.namespaceSelector = selectorFromLabels(peer.namespaceSelector);
+  if (peer.podSelector) rendered.podSelector = selectorFromLabels(peer.podSelector);
+  return rendered;
+}
+
+/** A flow end as a peer: its namespace by name when set, else the policy's own namespace. */
+export function flowPeer(end: FlowEnd): Peer {
+  if (end.namespace === undefined) return { podSelector: selectorFromLabels(end.podSelector) };
+  const peer: Peer = { namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: end.namespace } } };
+  if (end.podSelector) peer.podSelector = selectorFromLabels(end.podSelector);
+  return peer;
+}
+
+/** The object to add, keys in the order people write them: apiVersion, kind, metadata, spec. */
+export function renderPolicy(policy: PlannedPolicy): KubeObject {
+  const metadata: Record<string, unknown> = { name: policy.name };
+  if (policy.namespace !== '') metadata.namespace = policy.namespace;
+  metadata.labels = { [MANAGED_BY_LABEL]: MANAGED_BY, [RULE_LABEL]: labelValue(policy.rule) };
+  const spec: Record<string, unknown> = { podSelector: renderSelector(policy.podSelector), policyTypes: [...policy.policyTypes] };
+  if (policy.ingress) spec.ingress = policy.ingress.map((rule) => renderRule(rule, 'from'));
+  if (policy.egress) spec.egress = policy.egress.map((rule) => renderRule(rule, 'to'));
+  return { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata, spec };
+}
+
+function renderRule(rule: Rule, peersKey: 'from' | 'to'): Record<string, unknown> {
+  const rendered: Record<string, unknown> = {};
+  if (rule.peers.length > 0) rendered[peersKey] = rule.peers.map(renderPeer);
+  if (rule.ports.length > 0) rendered.ports = rule.ports.map(renderPort);
+  return rendered;
+}
+
+function renderPeer(peer: Peer): Record<string, unknown> {
+  const rendered: Record<string, unknown> = {};
+  if (peer.namespaceSelector) rendered.namespaceSelector = renderSelector(peer.namespaceSelector);
+  if (peer.podSelector) rendered.podSelector = renderSelector(peer.podSelector);
+  return rendered;
+}
+
+function renderSelector(selector: LabelSelector): Record<string, unknown> {
+  const rendered: Record<string, unknown> = {};
+  if (selector.matchLabels && Object.keys(selector.matchLabels).length > 0) rendered.matchLabels = { ...selector.matchLabels };
+  if (selector.matchExpressions && selector.matchExpressions.length > 0) rendered.matchExpressions = selector.matchExpressions.map((expression) => ({ ...expression }));
+  return rendered;
+}

@@ -1,0 +1,77 @@
+import type { FunctionContext } from '../../krm/function.js';
+import type { Path } from '../../krm/path.js';
+import type { Resource } from '../../krm/resource.js';
+import { optionalMapList } from '../../krm/shape.js';
+import type { Labels, NetworkPolicyConfig } from './config.js';
+import { namespaceKeyOf, type NamespaceKey } from './namespaces.js';
+import type { Protocol } from './ports.js';
+import { isLabelSelectorShape, readLabels, readLabelSelector, selectorFromLabels, type LabelSelector } from './selectors.js';
+
+export interface ContainerPort {
+  name?: string;
+  containerPort: number;
+  protocol: Protocol;
+}
+
+/** A workload in scope: something with a pod template whose pods policies select. */
+export interface Workload {
+  resource: Resource;
+  namespace: NamespaceKey;
+  name: string;
+  /** The pod template's labels: what Services, flows and existing policies match. */
+  podLabels: Labels;
+  /**
+   * How generated policies select its pods: the workload's own selector when it has one
+   * (immutable on Deployments and StatefulSets, so pods of the previous revision stay
+   * selected during a rollout even when template labels carry a version), else the
+   * template's labels.
+   */
+  podSelector: LabelSelector;
+  containerPorts: ContainerPort[];
+}
+
+export function workloadsOf(context: FunctionContext<NetworkPolicyConfig>): Workload[] {
+  const workloads: Workload[] = [];
+  for (const resource of context.resources) {
+    if (!context.inScope(resource)) continue;
+    const template = context.podTemplateOf(resource);
+    if (!template) continue;
+    const metadata = resource.get(template.metadataPath) as Record<string, unknown> | undefined;
+    const podLabels = readLabels(resource, [...template.metadataPath, 'labels'], metadata?.labels);
+    const containerPorts: ContainerPort[] = [];
+    for (const container of context.containersOf(template)) {
+      const portsPath = [...container.path, 'ports'];
+      (optionalMapList(resource, portsPath, container.container.ports) ?? []).forEach((port, index) => {
+        if (typeof port.containerPort !== 'number') return;
+        const read: ContainerPort = { containerPort: port.containerPort, protocol: protocolOf(resource, [...portsPath, index, 'protocol'], port.protocol) };
+        if (typeof port.name === 'string') read.name = port.name;
+        containerPorts.push(read);
+      });
+    }
+    workloads.push({
+      resource,
+      namespace: namespaceKeyOf(resource),
+      name: resource.name,
+      podLabels,
+      podSelector: ownSelector(resource, template.path) ?? selectorFromLabels(podLabels),
+      containerPorts,
+    });
+  }
+  return workloads;
+}
+
+/** The `selector` beside the pod template (`spec.selector` for `spec.template`), when it selects something. */
+function ownSelector(resource: Resource, templatePath: Path): LabelSelector | undefined {
+  if (templatePath.length === 0) return undefined;
+  const path = [...templatePath.slice(0, -1), 'selector'];
+  const value = resource.get(path);
+  const selector = isLabelSelectorShape(value) ? readLabelSelector(resource, path, value) : selectorFromLabels(readLabels(resource, path, value));
+  if (!selector || (Object.keys(selector.matchLabels ?? {}).length === 0 && (selector.matchExpressions ?? []).length === 0)) return undefined;
+  return selector;
+}
+
+export function protocolOf(resource: Resource, path: Path, value: unknown): Protocol {
+  if (value === undefined || value === null) return 'TCP';
+  if (value === 'TCP' || value === 'UDP' || value === 'SCTP') return value;
+  throw resource.errorAt(path, `expected TCP, UDP or SCTP, got ${JSON.stringify(value)}`);
+}
