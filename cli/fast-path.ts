@@ -5,15 +5,21 @@ import { readOptions } from '../krm/options.js';
 import { pipelineFilePath, readYamlFile } from './config-file.js';
 import type { Job } from './execute.js';
 import { stepsFromFunctionConfig } from './function-config.js';
+import { parsePostrenderArgs, postrenderJob } from './postrender.js';
 
 /**
  * The invocations tools make on every render — `krmkit` (KRM function mode), `krmkit run
- * <pipeline>`, `krmkit <function> [--config FILE]`, each optionally with `--explain` —
+ * <pipeline>`, `krmkit <function> [--config FILE]`, each optionally with `--explain`, and
+ * `krmkit postrender …` (Helm's post-renderer) —
  * recognised without loading yargs, which costs more start-up time than the work itself on
  * a small release. Anything else (help, flags, mistakes) returns undefined and goes to the
  * full yargs CLI, so behaviour is the same either way.
  */
 export function fastPathJob(argv: readonly string[]): Job | undefined {
+  if (argv[0] === 'postrender') {
+    const options = parsePostrenderArgs(argv.slice(1));
+    return options ? postrenderJob(options) : undefined;
+  }
   const args = [...argv];
   const explain = takeFlag(args, '--explain');
   const config = takeValue(args, '--config');

@@ -8,6 +8,7 @@ import { nearest } from '../krm/suggest.js';
 import { pipelineFilePath, readYamlFile } from './config-file.js';
 import { execute, reportFailure, EXIT_BAD_INPUT } from './execute.js';
 import { stepsFromFunctionConfig } from './function-config.js';
+import { postrenderJob, REPORT_ENV } from './postrender.js';
 import { VERSION } from './version.js';
 
 interface CommonArgs {
@@ -124,6 +125,38 @@ export async function main(argv: readonly string[]): Promise<void> {
         maxInputBytes: args['max-input-bytes'] ?? DEFAULT_MAX_INPUT_BYTES,
         steps: () => compilePipeline(readYamlFile(path), FUNCTIONS, path),
       });
+    },
+  );
+
+  // Helm runs `postrender` through the fast path (cli/postrender.ts); here it gets --help
+  // and explanations of wrong arguments.
+  parser = parser.command(
+    'postrender',
+    'Helm post-renderer: run an overlay over the manifests Helm sends (Helm 3: postrender/postrender; Helm 4: the krmkit plugin)',
+    (command) =>
+      command
+        .option('overlay', { type: 'string', describe: 'Overlay name (prod: the overlays/prod next to krmkit), overlay folder or pipeline file' })
+        .option('config', { type: 'string', describe: 'A Pipeline file or one function config file' })
+        .option('include-hooks', { type: 'boolean', describe: 'Let functions edit Helm hooks (helm.sh/hook); by default they pass untouched' })
+        .option('report', { type: 'string', describe: `Also write findings and errors to this file (Helm 4 hides stderr); env ${REPORT_ENV}` })
+        .option('explain', { type: 'boolean', describe: 'Print the JSON-patch operations each function applied (stderr)' })
+        .conflicts('overlay', 'config')
+        .check((args) => {
+          if (args.overlay === undefined && args.config === undefined) throw new Error('give --overlay NAME|PATH or --config FILE');
+          return true;
+        })
+        .example('helm upgrade --install demo base/chart --post-renderer ./postrender/postrender --post-renderer-args=--overlay=prod', ''),
+    async (args) => {
+      const report = args.report ?? process.env[REPORT_ENV];
+      process.exitCode = await execute(
+        postrenderJob({
+          ...(args.overlay !== undefined ? { overlay: args.overlay } : {}),
+          ...(args.config !== undefined ? { config: args.config } : {}),
+          ...(report ? { report } : {}),
+          includeHooks: args['include-hooks'] ?? false,
+          explain: args.explain ?? false,
+        }),
+      );
     },
   );
 

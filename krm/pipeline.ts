@@ -1,5 +1,6 @@
 import { compare } from 'fast-json-patch';
 import { KrmConfigError, KrmInputError } from './errors.js';
+import { HELM_FILENAME_ANNOTATION, withHelmFilename } from './generated-filename.js';
 import { makeFilter, parseCommonConfig, type AnyKrmFunction, type CommonConfig, type FunctionContext } from './function.js';
 import { describeValue, type Input } from './input.js';
 import { API_VERSION, readOptions } from './options.js';
@@ -96,15 +97,17 @@ export function runSteps(input: Input, steps: readonly Step[], options: RunOptio
   const resources = [...input.resources];
   const generated: Resource[] = [];
   const results: Result[] = [];
+  // Helm 4 input: generated documents need a file name too (see generated-filename.ts).
+  const helmFilenames = input.resources.some((resource) => resource.annotations[HELM_FILENAME_ANNOTATION] !== undefined);
   for (const step of steps) {
     const before = options.explain ? snapshot(resources) : undefined;
-    runStep(step, resources, generated, results);
+    runStep(step, resources, generated, results, helmFilenames);
     if (options.explain && before) explainStep(step.fn.name, resources, before, options.explain);
   }
   return { results, generated };
 }
 
-function runStep(step: Step, resources: Resource[], generated: Resource[], results: Result[]): void {
+function runStep(step: Step, resources: Resource[], generated: Resource[], results: Result[], helmFilenames: boolean): void {
   const filter = makeFilter(step.fn.name, step.common);
   const extraKinds = step.common.podTemplateKinds;
   let generatedIndex = generated.length;
@@ -116,7 +119,7 @@ function runStep(step: Step, resources: Resource[], generated: Resource[], resul
     containersOf: (template, lists) => containersOf(template, lists),
     report: (finding: Omit<Finding, 'functionName'>) => results.push(toResult({ ...finding, functionName: step.fn.name })),
     add: (object: KubeObject) => {
-      const resource = new Resource(object, { documentIndex: -1 - generatedIndex++ }, undefined);
+      const resource = new Resource(helmFilenames ? withHelmFilename(object) : object, { documentIndex: -1 - generatedIndex++ }, undefined);
       generated.push(resource);
       resources.push(resource);
       return resource;

@@ -1,0 +1,166 @@
+import { appendFileSync, existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { FUNCTIONS } from '../functions/index.js';
+import { KrmInputError } from '../krm/errors.js';
+import { DEFAULT_MAX_INPUT_BYTES } from '../krm/input.js';
+import { isPlainMap } from '../krm/path.js';
+import { compilePipeline, compileStep, functionByKind, type Step } from '../krm/pipeline.js';
+import { nearest } from '../krm/suggest.js';
+import { readYamlFile } from './config-file.js';
+import type { Job } from './execute.js';
+
+/**
+ * `krmkit postrender`: what Helm runs. Helm 3 calls the executable postrender/postrender
+ * with `--post-renderer-args`; Helm 4 calls the `krmkit` plugin (postrender/plugin.yaml),
+ * which runs the same file. Both end up here, on the fast path: no yargs, it runs on every
+ * `helm upgrade`.
+ */
+export interface PostrenderOptions {
+  /** An overlay name (`prod`: the repository's overlays/prod), an overlay folder or a pipeline file. */
+  overlay?: string;
+  /** A Pipeline file, or one function's config (`kind: SecurityContext`, …). */
+  config?: string;
+  /** Let functions edit Helm hooks too (Helm 4 sends them; by default they pass untouched). */
+  includeHooks: boolean;
+  /** Also write findings and errors to this file: Helm 4 hides a plugin's stderr. */
+  report?: string;
+  explain: boolean;
+}
+
+/** Flags taking a value, as `--flag=value` or `--flag value`. */
+const VALUE_FLAGS = { '--overlay': 'overlay', '--config': 'config', '--report': 'report' } as const;
+const SWITCHES = { '--include-hooks': 'includeHooks', '--explain': 'explain' } as const;
+
+/** Set when KRMKIT_REPORT names a file: the same as `--report FILE`, for helmfile and Helm 4. */
+export const REPORT_ENV = 'KRMKIT_REPORT';
+export const HOOK_ANNOTATION = 'helm.sh/hook';
+
+/**
+ * Reads the arguments Helm passes (`--overlay=prod`, or `--overlay prod` from two
+ * `--post-renderer-args`). Returns undefined for anything else — help, unknown flags — so
+ * the full CLI explains it.
+ */
+export function parsePostrenderArgs(args: readonly string[], env: NodeJS.ProcessEnv = process.env): PostrenderOptions | undefined {
+  const options: PostrenderOptions = { includeHooks: false, explain: false };
+  const report = env[REPORT_ENV];
+  if (report) options.report = report;
+  for (let index = 0; index < args.length; index++) {
+    const arg = args[index] as string;
+    const equals = arg.indexOf('=');
+    const flag = equals === -1 ? arg : arg.slice(0, equals);
+    if (Object.hasOwn(SWITCHES, flag) && equals === -1) {
+      options[SWITCHES[flag as keyof typeof SWITCHES]] = true;
+      continue;
+    }
+    if (!Object.hasOwn(VALUE_FLAGS, flag)) return undefined;
+    const value = equals === -1 ? args[++index] : arg.slice(equals + 1);
+    if (value === undefined || value === '' || (equals === -1 && value.startsWith('-'))) return undefined;
+    options[VALUE_FLAGS[flag as keyof typeof VALUE_FLAGS]] = value;
+  }
+  if (options.overlay === undefined && options.config === undefined) return undefined;
+  if (options.overlay !== undefined && options.config !== undefined) return undefined;
+  return options;
+}
+
+/** Where the repository's overlays are: next to postrender/, dist/ and cli/ alike. */
+export function defaultOverlaysDir(): string {
+  // In the bundle this is dist/krmkit.bundle.cjs, in the sources cli/postrender.ts: one
+  // folder below the root either way.
+  return fileURLToPath(new URL('../overlays', import.meta.url));
+}
+
+/**
+ * The pipeline file an `--overlay` value names. A bare name is one of the repository's
+ * overlays, found relative to krmkit itself, so Helm may run from any folder; anything that
+ * looks like a path is taken relative to the working directory (or as given, if absolute).
+ */
+export function overlayPipelinePath(overlay: string, cwd: string = process.cwd(), overlaysDir: string = defaultOverlaysDir()): string {
+  const looksLikePath = isAbsolute(overlay) || overlay.includes('/') || overlay.includes('\\') || overlay.startsWith('.') || /\.ya?ml$/.test(overlay);
+  if (!looksLikePath) {
+    const file = join(overlaysDir, overlay, 'pipeline.yaml');
+    if (existsSync(file)) return file;
+    const known = listOverlays(overlaysDir);
+    const suggestion = nearest(overlay, known);
+    throw new KrmInputError(
+      `no overlay named ${JSON.stringify(overlay)} in ${overlaysDir}` +
+        (suggestion ? ` — did you mean ${JSON.stringify(suggestion)}?` : known.length > 0 ? ` (overlays: ${known.join(', ')})` : '') +
+        '; give a folder or pipeline file as a path (./my-overlay) to use your own',
+    );
+  }
+  const path = resolve(cwd, overlay);
+  if (!existsSync(path)) throw new KrmInputError(`overlay ${JSON.stringify(overlay)} not found (looked for ${path})`);
+  return statSync(path).isDirectory() ? join(path, 'pipeline.yaml') : path;
+}
+
+function listOverlays(overlaysDir: string): string[] {
+  try {
+    return readdirSync(overlaysDir, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory() && existsSync(join(overlaysDir, entry.name, 'pipeline.yaml')))
+      .map((entry) => entry.name)
+      .sort();
+  } catch {
+    return [];
+  }
+}
+
+/** `--config FILE`: a Pipeline, or a single function's typed config. */
+function stepsFromConfigFile(path: string): Step[] {
+  const raw = readYamlFile(path);
+  if (isPlainMap(raw) && raw.kind !== 'Pipeline' && typeof raw.kind === 'string') {
+    const fn = functionByKind(FUNCTIONS, raw.kind);
+    if (!fn) {
+      const suggestion = nearest(raw.kind, [...FUNCTIONS.map((entry) => entry.kind), 'Pipeline']);
+      throw new KrmInputError(`${path}: no function has kind ${JSON.stringify(raw.kind)}${suggestion ? ` — did you mean ${JSON.stringify(suggestion)}?` : ''}`, { field: ['kind'] });
+    }
+    return [compileStep(fn, raw)];
+  }
+  return compilePipeline(raw, FUNCTIONS, path);
+}
+
+/**
+ * Helm hooks (Jobs that migrate a database, test Pods) run outside the release's normal
+ * rollout and Helm 3 never sends them to a post-renderer; so by default, under Helm 4 too,
+ * every function leaves them alone. They still pass through, byte for byte.
+ */
+export function leaveHooksAlone(steps: readonly Step[]): Step[] {
+  return steps.map((step) => ({ ...step, common: { ...step.common, exclude: [...step.common.exclude, { annotationSelector: HOOK_ANNOTATION }] } }));
+}
+
+export function postrenderJob(options: PostrenderOptions, cwd: string = process.cwd()): Job {
+  const report = options.report ? reportWriter(options.report, options) : undefined;
+  const job: Job = {
+    explain: options.explain,
+    maxInputBytes: DEFAULT_MAX_INPUT_BYTES,
+    steps: () => {
+      const steps = options.config !== undefined ? stepsFromConfigFile(resolve(cwd, options.config)) : stepsFromPipelineFile(overlayPipelinePath(options.overlay as string, cwd));
+      return options.includeHooks ? steps : leaveHooksAlone(steps);
+    },
+  };
+  if (report) job.report = report;
+  return job;
+}
+
+function stepsFromPipelineFile(path: string): Step[] {
+  return compilePipeline(readYamlFile(path), FUNCTIONS, path);
+}
+
+/**
+ * Starts the report file afresh for this run and appends each message. A report that
+ * cannot be written must not break the render, so failures to write are ignored.
+ */
+function reportWriter(path: string, options: PostrenderOptions): (text: string) => void {
+  const what = options.overlay !== undefined ? `--overlay=${options.overlay}` : `--config=${options.config ?? ''}`;
+  try {
+    writeFileSync(path, `# krmkit postrender ${what} at ${new Date().toISOString()}\n`);
+  } catch {
+    return () => undefined;
+  }
+  return (text) => {
+    try {
+      appendFileSync(path, text);
+    } catch {
+      // Reported where it could be: on stderr.
+    }
+  };
+}
