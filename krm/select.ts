@@ -49,10 +49,20 @@ export class ResourceFilter {
   }
 
   includes(resource: Resource): boolean {
-    if (optedOut(resource, this.functionName)) return false;
+    if (optedOut(resource, this.functionName) || isLocalConfig(resource)) return false;
     if (this.select.length > 0 && !this.select.some((selector) => matches(selector, resource))) return false;
     return !this.exclude.some((selector) => matches(selector, resource));
   }
+}
+
+/**
+ * kpt hands functions its Kptfile and function configs, marked local-config: they are never
+ * applied to a cluster, so no function acts on them (nor counts their namespace).
+ */
+const LOCAL_CONFIG_ANNOTATION = 'config.kubernetes.io/local-config';
+
+function isLocalConfig(resource: Resource): boolean {
+  return resource.annotations[LOCAL_CONFIG_ANNOTATION] === 'true';
 }
 
 function optedOut(resource: Resource, functionName: string): boolean {
