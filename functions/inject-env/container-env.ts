@@ -23,6 +23,7 @@ export function readContainerEnv(resource: Resource, container: ContainerRef): C
   const envFromPath = [...container.path, 'envFrom'];
   const env = optionalMapList(resource, envPath, container.container.env);
   const names = (env ?? []).map((entry, index) => {
+    if (entry.name === undefined || entry.name === null) throw resource.errorAt([...envPath, index, 'name'], 'missing: every env entry needs a name');
     if (typeof entry.name !== 'string') throw resource.errorAt([...envPath, index, 'name'], `expected a string, got ${describeValue(entry.name)}`);
     return entry.name;
   });

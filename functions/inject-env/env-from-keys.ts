@@ -6,26 +6,25 @@ import { optionalMap } from '../../krm/shape.js';
  * only when that object is in the input. This index answers "which keys, if we can know?".
  */
 export class EnvFromKeys {
-  private readonly objects: { kind: 'ConfigMap' | 'Secret'; namespace: string | undefined; name: string; keys: string[] }[] = [];
-
-  constructor(resources: readonly Resource[]) {
-    for (const resource of resources) {
-      if (resource.apiVersion !== 'v1' || (resource.kind !== 'ConfigMap' && resource.kind !== 'Secret')) continue;
-      const fields = resource.kind === 'ConfigMap' ? ['data', 'binaryData'] : ['data', 'stringData'];
-      const keys = fields.flatMap((field) => Object.keys(optionalMap(resource, [field], resource.object[field]) ?? {}));
-      this.objects.push({ kind: resource.kind, namespace: resource.namespace, name: resource.name, keys });
-    }
-  }
+  constructor(private readonly resources: readonly Resource[]) {}
 
   /**
    * The variable names a source defines (keys with the prefix), or undefined when its object
    * is not in the input. A namespace left out (Helm and `kubectl -n` style) matches any.
+   * Objects are read only when a source names them: a malformed ConfigMap nothing reads
+   * from is not this function's business.
    */
   variablesOf(kind: 'configMapRef' | 'secretRef', name: string, prefix: string, namespace: string | undefined): string[] | undefined {
     const objectKind = kind === 'configMapRef' ? 'ConfigMap' : 'Secret';
-    const object = this.objects.find(
-      (candidate) => candidate.kind === objectKind && candidate.name === name && (candidate.namespace === undefined || namespace === undefined || candidate.namespace === namespace),
+    const object = this.resources.find(
+      (candidate) =>
+        candidate.apiVersion === 'v1' &&
+        candidate.kind === objectKind &&
+        candidate.name === name &&
+        (candidate.namespace === undefined || namespace === undefined || candidate.namespace === namespace),
     );
-    return object?.keys.map((key) => `${prefix}${key}`);
+    if (!object) return undefined;
+    const fields = objectKind === 'ConfigMap' ? ['data', 'binaryData'] : ['data', 'stringData'];
+    return fields.flatMap((field) => Object.keys(optionalMap(object, [field], object.object[field]) ?? {})).map((key) => `${prefix}${key}`);
   }
 }

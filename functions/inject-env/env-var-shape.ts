@@ -94,6 +94,7 @@ export function parseEnvVar(functionName: string, raw: unknown, at: Path): EnvVa
   if (!isPlainMap(raw)) return fail(`expected an EnvVar mapping ({name, value} or {name, valueFrom}), got ${describeValue(raw)}`, at);
   rejectUnknownKeys(fail, raw, ['name', 'value', 'valueFrom'], at);
   const name = raw.name;
+  if (name === undefined || name === null) return fail('name is required', [...at, 'name']);
   if (typeof name !== 'string' || name === '') return fail(`expected a non-empty string, got ${describeValue(name)}`, [...at, 'name']);
   if (!isValidEnvName(name)) fail(`${JSON.stringify(name)} is not a valid variable name (printable ASCII, no "=")`, [...at, 'name']);
   const value = raw.value;
