@@ -1,36 +1,40 @@
 import { defineFunction, type FunctionContext } from '../../krm/function.js';
 import { networkPolicyOptions, parseNetworkPolicyConfig, type NetworkPolicyConfig } from './config.js';
-import { allowsIngressTo, existingPolicy, isGenerated } from './existing-policies.js';
+import { isGenerated, PolicyIndex } from './existing-policies.js';
 import { ingressBackendsOf } from './ingress-backends.js';
 import { namespacesOf } from './namespaces.js';
-import { planPolicies, serve } from './plan.js';
+import { indexBackends, planPolicies, serve } from './plan.js';
 import { renderPolicy } from './policy.js';
-import { servicesTargeting } from './services.js';
+import { ServiceIndex } from './services.js';
 import { workloadsOf } from './workloads.js';
 
 function run(context: FunctionContext<NetworkPolicyConfig>): void {
   const { config, resources } = context;
   const namespaces = namespacesOf(resources, (resource) => context.inScope(resource));
-  const backends = ingressBackendsOf(resources);
-  const served = workloadsOf(context).map((workload) => serve(workload, servicesTargeting(workload, resources), backends));
+  const services = new ServiceIndex(resources);
+  const backends = indexBackends(ingressBackendsOf(resources));
+  const served = workloadsOf(context).map((workload) => serve(workload, services.targeting(workload), backends));
 
+  const existing = new PolicyIndex(resources);
   for (const policy of planPolicies(config, namespaces, served)) {
-    const existing = existingPolicy(resources, policy.namespace, policy.name);
-    if (!existing) {
+    const found = existing.named(policy.namespace, policy.name);
+    if (!found) {
       context.add(renderPolicy(policy));
-    } else if (!isGenerated(existing)) {
+    } else if (!isGenerated(found)) {
       context.report({
         severity: 'info',
         message: `a NetworkPolicy named ${policy.name} is already in the stream; the ${policy.rule} policy was not generated`,
-        resource: existing,
+        resource: found,
       });
     }
   }
 
   if (!config.defaultDeny.includes('Ingress')) return;
-  for (const { workload, services } of served) {
-    if (services.length === 0 || allowsIngressTo(context.resources, workload)) continue;
-    const names = services.map(({ service }) => service.name).join(', ');
+  // Read again: the stream now holds the policies just generated.
+  const policies = new PolicyIndex(context.resources);
+  for (const { workload, services: targeting } of served) {
+    if (targeting.length === 0 || policies.allowsIngressTo(workload)) continue;
+    const names = targeting.map(({ service }) => service.name).join(', ');
     context.report({
       severity: 'warning',
       message: `receives no ingress under default-deny Ingress, although Service ${names} targets it: enable allowSameNamespace, route an Ingress to it, or declare a flow to it`,

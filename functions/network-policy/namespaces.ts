@@ -65,9 +65,9 @@ export function namespacesOf(resources: readonly Resource[], counts: (resource: 
     customClusterKinds.has(`${resource.group}/${resource.kind}`) ||
     // cert-manager's ClusterIssuer, Kyverno's ClusterPolicy…: a convention for custom kinds.
     (resource.group !== '' && resource.kind.startsWith('Cluster'));
-  const seen: NamespaceKey[] = [];
+  const seen = new Set<NamespaceKey>();
   const note = (key: NamespaceKey): void => {
-    if (!seen.includes(key)) seen.push(key);
+    seen.add(key);
   };
   for (const resource of resources) {
     if (!counts(resource) || resource.kind === '') continue;
@@ -79,5 +79,5 @@ export function namespacesOf(resources: readonly Resource[], counts: (resource: 
       note('');
     }
   }
-  return seen;
+  return [...seen];
 }

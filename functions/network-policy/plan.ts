@@ -16,14 +16,24 @@ export interface ServedWorkload {
   ingressPorts: PolicyPort[];
 }
 
-export function serve(workload: Workload, services: ServiceTarget[], backends: readonly IngressBackend[]): ServedWorkload {
+/** Ingress backends by namespace and Service name. */
+export function indexBackends(backends: readonly IngressBackend[]): Map<string, IngressBackend[]> {
+  const index = new Map<string, IngressBackend[]>();
+  for (const backend of backends) {
+    const key = JSON.stringify([backend.namespace, backend.service]);
+    const list = index.get(key) ?? [];
+    list.push(backend);
+    index.set(key, list);
+  }
+  return index;
+}
+
+export function serve(workload: Workload, services: ServiceTarget[], backends: ReadonlyMap<string, readonly IngressBackend[]>): ServedWorkload {
   const servicePorts: PolicyPort[] = [];
   for (const service of services) addPorts(servicePorts, service.ports.map((port) => port.target));
   const ingressPorts: PolicyPort[] = [];
-  for (const backend of backends) {
-    if (backend.namespace !== workload.namespace) continue;
-    for (const service of services) {
-      if (service.service.name !== backend.service) continue;
+  for (const service of services) {
+    for (const backend of backends.get(JSON.stringify([workload.namespace, service.service.name])) ?? []) {
       const chosen = service.ports.filter((port) => backend.port === port.port || backend.port === port.name);
       // A backend without a port, or with one the Service lacks, is read as "the Service".
       addPorts(ingressPorts, (chosen.length > 0 ? chosen : service.ports).map((port) => port.target));
@@ -46,6 +56,12 @@ export function planPolicies(config: NetworkPolicyConfig, namespaces: readonly N
   const denyIngress = config.defaultDeny.includes('Ingress');
   const denyEgress = config.defaultDeny.includes('Egress');
   const policies: PlannedPolicy[] = [];
+  const byNamespace = new Map<NamespaceKey, ServedWorkload[]>();
+  for (const entry of served) {
+    const list = byNamespace.get(entry.workload.namespace) ?? [];
+    list.push(entry);
+    byNamespace.set(entry.workload.namespace, list);
+  }
   for (const namespace of namespaces) {
     const used = new Set<string>();
     const add = (policy: Omit<PlannedPolicy, 'namespace'>, workload?: Workload): void => {
@@ -56,7 +72,7 @@ export function planPolicies(config: NetworkPolicyConfig, namespaces: readonly N
       used.add(name);
       policies.push({ namespace, ...policy, name });
     };
-    const here = served.filter((entry) => entry.workload.namespace === namespace);
+    const here = byNamespace.get(namespace) ?? [];
     const exposed = here.filter((entry) => entry.servicePorts.length > 0);
 
     if (config.defaultDeny.length > 0) add({ name: 'default-deny', rule: 'default-deny', podSelector: {}, policyTypes: [...config.defaultDeny] });

@@ -1,7 +1,8 @@
 import { describeValue } from '../../krm/input.js';
 import type { Resource } from '../../krm/resource.js';
 import { optionalMap, optionalMapList } from '../../krm/shape.js';
-import { namespaceKeyOf } from './namespaces.js';
+import type { Labels } from './config.js';
+import { namespaceKeyOf, type NamespaceKey } from './namespaces.js';
 import type { PolicyPort } from './ports.js';
 import { hasLabels, readLabels } from './selectors.js';
 import { protocolOf, type Workload } from './workloads.js';
@@ -20,26 +21,56 @@ export interface ServiceTarget {
   ports: ServicePortTarget[];
 }
 
+interface IndexedService {
+  service: Resource;
+  /** Position in the stream: Services are listed in stream order. */
+  order: number;
+  selector: Labels;
+  ports: Record<string, unknown>[];
+}
+
 export function isService(resource: Resource): boolean {
   return resource.kind === 'Service' && resource.apiVersion === 'v1';
 }
 
 /**
- * The Services of the workload's namespace whose selector matches its pod labels.
- * Services without a selector (manual endpoints, ExternalName) target nothing.
+ * The Services of a stream, read once and filed under each `key=value` of their selector, so
+ * that finding a workload's Services looks at a handful of candidates, not every Service.
+ * Services without a selector (manual endpoints) and ExternalName ones target nothing.
  */
-export function servicesTargeting(workload: Workload, resources: readonly Resource[]): ServiceTarget[] {
-  const targets: ServiceTarget[] = [];
-  for (const service of resources) {
-    if (!isService(service) || namespaceKeyOf(service) !== workload.namespace) continue;
-    const spec = optionalMap(service, ['spec'], service.object.spec) ?? {};
-    if (spec.type === 'ExternalName') continue;
-    const selector = readLabels(service, ['spec', 'selector'], spec.selector);
-    if (Object.keys(selector).length === 0 || !hasLabels(workload.podLabels, selector)) continue;
-    const ports = (optionalMapList(service, ['spec', 'ports'], spec.ports) ?? []).map((port, index) => resolvePort(service, index, port, workload));
-    targets.push({ service, ports });
+export class ServiceIndex {
+  private readonly byLabel = new Map<string, IndexedService[]>();
+
+  constructor(resources: readonly Resource[]) {
+    resources.forEach((service, order) => {
+      if (!isService(service)) return;
+      const spec = optionalMap(service, ['spec'], service.object.spec) ?? {};
+      const selector = readLabels(service, ['spec', 'selector'], spec.selector);
+      const ports = optionalMapList(service, ['spec', 'ports'], spec.ports) ?? [];
+      const first = Object.entries(selector)[0];
+      if (spec.type === 'ExternalName' || !first) return;
+      const key = labelKey(namespaceKeyOf(service), first[0], first[1]);
+      const list = this.byLabel.get(key) ?? [];
+      list.push({ service, order, selector, ports });
+      this.byLabel.set(key, list);
+    });
   }
-  return targets;
+
+  /** The Services of the workload's namespace whose selector matches its pod labels, in stream order. */
+  targeting(workload: Workload): ServiceTarget[] {
+    const candidates = new Set<IndexedService>();
+    for (const [key, value] of Object.entries(workload.podLabels)) {
+      for (const entry of this.byLabel.get(labelKey(workload.namespace, key, value)) ?? []) candidates.add(entry);
+    }
+    return [...candidates]
+      .filter((entry) => hasLabels(workload.podLabels, entry.selector))
+      .sort((a, b) => a.order - b.order)
+      .map(({ service, ports }) => ({ service, ports: ports.map((port, index) => resolvePort(service, index, port, workload)) }));
+  }
+}
+
+function labelKey(namespace: NamespaceKey, key: string, value: string): string {
+  return JSON.stringify([namespace, key, value]);
 }
 
 /**
