@@ -1,0 +1,105 @@
+import { readdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { isHook, isLocalConfig, maskGeneratedCertificates, objectSet, parseObjects, type SetOptions } from './objects.js';
+import {
+  CHART,
+  filter,
+  helm3PostRender,
+  helm4PostRender,
+  helmTemplate,
+  installHelm4Plugin,
+  kptRender,
+  kustomizeManifests,
+  METRICS_SERVER,
+  newHelmHome,
+  overlayDir,
+  type ChartCase,
+  type HelmHome,
+  type Overlay,
+} from './paths.js';
+
+/**
+ * One overlay, every delivery path, the same objects out: Helm 3's post-renderer, Helm 4's
+ * plugin, the stdin/stdout filter, kustomize and kpt. Compared as sets of parsed objects
+ * without the tools' bookkeeping annotations (each tool orders and formats its own way).
+ *
+ * Helm hooks are the one planned difference: Helm 3 never sends them to a post-renderer and
+ * krmkit's post-renderer leaves them alone under Helm 4 too (--include-hooks changes that),
+ * while the filter, kustomize and kpt see a plain stream and treat hooks like the rest.
+ */
+const CHARTS: ChartCase[] = [
+  { name: 'base/chart', release: 'demo', chart: CHART },
+  ...readdirSync(join(METRICS_SERVER, 'ci'))
+    .filter((file) => file.endsWith('-values.yaml'))
+    .sort()
+    .map((file) => ({ name: `metrics-server ${file}`, release: 'metrics-server', chart: METRICS_SERVER, valuesFile: join(METRICS_SERVER, 'ci', file) })),
+];
+/** Values files whose render generates certificates: different on every render. */
+const RANDOM_RENDERS = new Set(['tls-helm-values.yaml']);
+const OVERLAYS: Overlay[] = ['dev', 'prod'];
+
+let home: HelmHome;
+/** Helm 3 gets a home of its own: it warns about the Helm 4 plugins it cannot load. */
+const helm3Home = newHelmHome();
+
+beforeAll(async () => {
+  home = newHelmHome();
+  const install = await installHelm4Plugin(home);
+  expect(install.status, install.stderr).toBe(0);
+});
+
+describe.concurrent.each(CHARTS)('$name', (chartCase) => {
+  it.each(OVERLAYS)('%s: Helm 3, Helm 4, the filter, kustomize and kpt produce the same objects', async (overlay) => {
+    const random = chartCase.valuesFile !== undefined && RANDOM_RENDERS.has(basename(chartCase.valuesFile));
+    const set = (text: string, options: SetOptions = {}): string[] => objectSet(text, random ? { ...options, mask: maskGeneratedCertificates } : options);
+    const plain = await helmTemplate('helm3', helm3Home, chartCase);
+    expect(plain.status, plain.stderr).toBe(0);
+    const withoutHooks = await helmTemplate('helm3', helm3Home, chartCase, ['--no-hooks']);
+    const hooks = set(plain.stdout, { drop: (object) => !isHook(object) });
+
+    const [filtered, filteredWithoutHooks, helm3, helm4, helm4WithHooks, kustomize, kpt] = await Promise.all([
+      filter(overlayDir(overlay), plain.stdout),
+      filter(overlayDir(overlay), withoutHooks.stdout),
+      helm3PostRender(helm3Home, chartCase, [`--overlay=${overlay}`]),
+      helm4PostRender(home, chartCase, [`--overlay=${overlay}`]),
+      helm4PostRender(home, chartCase, [`--overlay=${overlay}`, '--include-hooks']),
+      kustomizeManifests(overlay, plain.stdout),
+      kptRender(overlay, plain.stdout),
+    ]);
+    for (const [name, result] of Object.entries({ filtered, filteredWithoutHooks, helm3, helm4, helm4WithHooks, kustomize, kpt })) {
+      expect(result.status, `${name}: ${result.stderr}`).toBe(0);
+    }
+
+    // The overlay did something: the paths cannot agree by all doing nothing.
+    expect(set(filtered.stdout)).not.toEqual(set(plain.stdout));
+
+    // Post-renderers: the overlay applied to everything but hooks, hooks exactly as rendered.
+    const postRendered = [...set(filteredWithoutHooks.stdout), ...hooks].sort();
+    expect(set(helm3.stdout)).toEqual(postRendered);
+    expect(set(helm4.stdout)).toEqual(postRendered);
+
+    // Whole-stream paths: the filter, kustomize, kpt, and Helm 4 with --include-hooks.
+    const whole = set(filtered.stdout);
+    expect(set(helm4WithHooks.stdout)).toEqual(whole);
+    expect(set(kustomize.stdout)).toEqual(whole);
+    expect(set(kpt.stdout, { drop: isLocalConfig })).toEqual(whole);
+  });
+});
+
+describe('Helm 4 file names', () => {
+  it('gives generated NetworkPolicies their own file under krmkit/generated/ and keeps the chart files', async () => {
+    const result = await helm4PostRender(home, { name: 'base', release: 'demo', chart: CHART }, ['--overlay=prod']);
+    expect(result.status, result.stderr).toBe(0);
+    const sources = [...result.stdout.matchAll(/^# Source: (.+)$/gm)].map((match) => match[1]);
+    const policies = parseObjects(result.stdout).filter((object) => object.kind === 'NetworkPolicy');
+    expect(policies.length).toBeGreaterThan(0);
+    for (const policy of policies) {
+      const name = (policy.metadata as { name: string }).name;
+      expect(sources).toContain(`krmkit/generated/networkpolicy-${name}.yaml`);
+    }
+    expect(sources).toContain('demo/templates/backend-deployment.yaml');
+    // Helm removes its annotation again after regrouping the files.
+    expect(result.stdout).not.toContain('postrenderer.helm.sh/postrender-filename');
+  });
+});

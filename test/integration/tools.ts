@@ -1,0 +1,44 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../helpers/cli.js';
+
+/**
+ * The real tools the integration tests drive, at the versions scripts/tools.env pins and
+ * scripts/install-tools.sh installs into .tools/bin. An environment variable overrides each
+ * (KRMKIT_HELM3=/usr/local/bin/helm …). A missing tool fails the test that needs it, with
+ * the command that fixes it: a suite that skips silently would pass in CI without testing.
+ */
+export type ToolName = 'helm3' | 'helm4' | 'kustomize' | 'kpt';
+
+const ENV_OVERRIDES: Record<ToolName, string> = {
+  helm3: 'KRMKIT_HELM3',
+  helm4: 'KRMKIT_HELM4',
+  kustomize: 'KRMKIT_KUSTOMIZE',
+  kpt: 'KRMKIT_KPT',
+};
+
+export const TOOLS_BIN = join(REPO_ROOT, '.tools', 'bin');
+
+export function toolPath(name: ToolName): string {
+  const override = process.env[ENV_OVERRIDES[name]];
+  const path = override || join(TOOLS_BIN, name);
+  if (!existsSync(path)) {
+    const pinned = pinnedVersions()[`${name.toUpperCase()}_VERSION`] ?? 'the pinned version';
+    throw new Error(
+      `${name} (${pinned}) not found at ${path}: run scripts/install-tools.sh` +
+        (override ? ` or fix ${ENV_OVERRIDES[name]}` : ` (or point ${ENV_OVERRIDES[name]} at a ${name} binary)`) +
+        (process.env.CI ? ' — integration tests never skip in CI' : ''),
+    );
+  }
+  return path;
+}
+
+/** scripts/tools.env as a map: HELM3_VERSION=v3.22.0 … */
+export function pinnedVersions(): Record<string, string> {
+  const entries = readFileSync(join(REPO_ROOT, 'scripts', 'tools.env'), 'utf8')
+    .split('\n')
+    .map((line) => /^([A-Z0-9_]+)=(\S+)/.exec(line.trim()))
+    .filter((match): match is RegExpExecArray => match !== null)
+    .map((match) => [match[1] as string, match[2] as string]);
+  return Object.fromEntries(entries);
+}
