@@ -85,7 +85,7 @@ function readYaml(text: string): InputBody {
         line: raw.firstLine,
       });
     }
-    const host = new YamlHost(raw.text, index, raw.firstLine, parsed);
+    const host = new YamlHost(raw.text, index, raw.firstLine, value, parsed);
     document.host = host;
     objects.push({ document, object: value, host });
   });

@@ -31,7 +31,7 @@ function writeYaml(input: Input, generated: readonly Resource[], results: readon
   for (const document of input.documents) {
     const host = document.host;
     if (host?.changed) {
-      let text = withNewline(host.document.toString(styleOf(host.source)), input.newline);
+      let text = withNewline(host.render(), input.newline);
       if (!document.text.endsWith('\n')) text = text.replace(/\r?\n$/, '');
       parts.push(text);
     } else {

@@ -122,7 +122,8 @@ export class Resource {
     if (deepEqual(getAt(this.object, path), value)) return;
     const copy = value !== null && typeof value === 'object' ? structuredClone(value) : value;
     setAt(this.object, path, copy);
-    this.host?.set([...this.hostPath, ...path], copy);
+    // The host replays edits later: it needs its own copy, which later edits cannot reach.
+    this.host?.set([...this.hostPath, ...path], copy !== null && typeof copy === 'object' ? structuredClone(copy) : copy);
     this.revisionCount++;
     this.onChange();
   }

@@ -1,31 +1,38 @@
 import { isCollection, isMap, isScalar, isSeq, type Document, type Node } from 'yaml';
 import { KrmInputError } from './errors.js';
 import type { Path } from './path.js';
-import { parseEditableDocument } from './yaml-style.js';
+import { spliceEdits, type Edit } from './splice-edits.js';
+import { parseEditableDocument, styleOf } from './yaml-style.js';
+
+interface RecordedEdit extends Edit {
+  value?: unknown;
+}
 
 /**
  * The editable YAML behind one or more resources: a stream document, or the ResourceList
- * that carries items. It is parsed only when a function first edits something in it, so
- * documents nobody touches cost one fast read and come out as their original bytes.
+ * that carries items. Functions' edits are recorded here; the document is written back by
+ * splicing only the changed lines into the original text (`splice-edits.ts`) or, when that
+ * cannot be done with certainty, by re-printing it with `yaml` (comments and key order kept).
+ * Documents nobody edits are never parsed a second time and come out as their original bytes.
  */
 export class YamlHost {
   changed = false;
   private parsed: Document.Parsed | undefined;
+  private readonly edits: RecordedEdit[] = [];
 
   constructor(
     /** The document's original text. */
     readonly source: string,
     readonly documentIndex: number,
     readonly firstLine: number,
+    /** The document's whole object as read (edited in place by resources), when known. */
+    private readonly root?: unknown,
     parsed?: Document.Parsed,
   ) {
     this.parsed = parsed;
   }
 
-  get isParsed(): boolean {
-    return this.parsed !== undefined;
-  }
-
+  /** The edited document as a `yaml` Document (parsed on first use, edits applied). */
   get document(): Document.Parsed {
     if (!this.parsed) {
       const document = parseEditableDocument(this.source);
@@ -36,27 +43,43 @@ export class YamlHost {
           line: this.firstLine + (problem.linePos?.[0].line ?? 1) - 1,
         });
       }
+      for (const edit of this.edits) {
+        if (edit.op === 'set') setNode(document, edit.path, edit.value);
+        else document.deleteIn(edit.path);
+      }
       this.parsed = document;
     }
     return this.parsed;
   }
 
   set(path: Path, value: unknown): void {
-    setNode(this.document, path, value);
+    if (this.parsed) setNode(this.parsed, path, value);
+    else this.edits.push({ op: 'set', path, value });
     this.changed = true;
   }
 
   delete(path: Path): void {
-    this.document.deleteIn(path);
+    if (this.parsed) this.parsed.deleteIn(path);
+    else this.edits.push({ op: 'delete', path });
     this.changed = true;
+  }
+
+  /** The document's text with its edits. */
+  render(): string {
+    const style = styleOf(this.source);
+    if (!this.parsed && this.root !== undefined) {
+      const spliced = spliceEdits(this.source, this.edits, this.root, { indent: style.indent ?? 2, indentSequences: style.indentSeq ?? true });
+      if (spliced !== undefined) return spliced;
+    }
+    return this.document.toString(style);
   }
 }
 
 /**
  * Like `Document.setIn`, but keeps what a person wrote around the value: a scalar that is
  * replaced keeps its trailing comment (`replicas: 3 # scaled by HPA`), an empty flow
- * collection that receives entries becomes a block one (`annotations: {}`), and a null
- * (`securityContext:`) on the way is replaced by a map.
+ * collection that receives entries becomes a block one (`annotations: {}`), a flow list stays
+ * a flow list, and a null (`securityContext:`) on the way is replaced by a map.
  */
 function setNode(document: Document, path: Path, value: unknown): void {
   if (path.length === 0) {
@@ -78,7 +101,6 @@ function setNode(document: Document, path: Path, value: unknown): void {
       if (child && (isScalar(child) || isCollection(child))) {
         node.comment = child.comment;
         node.commentBefore = child.commentBefore;
-        // `add: [A, B]` stays a flow list when its items change.
         if (isCollection(child) && isCollection(node) && child.flow && node.items.length > 0) node.flow = true;
       }
       parent.set(key, node);
