@@ -2,6 +2,7 @@ import { stringify } from 'yaml';
 import type { Input } from './input.js';
 import type { Resource } from './resource.js';
 import type { Result } from './results.js';
+import { mappingLines, type BlockStyle } from './block-writer.js';
 import { styleOf } from './yaml-style.js';
 
 /**
@@ -38,12 +39,22 @@ function writeYaml(input: Input, generated: readonly Resource[], results: readon
       parts.push(document.text);
     }
   }
+  const style = generatedStyle(input);
   for (const resource of generated) {
     const last = parts[parts.length - 1];
     if (last !== undefined && last !== '' && !last.endsWith('\n')) parts.push(input.newline);
-    parts.push(withNewline(`---\n${stringify(resource.object, { lineWidth: 0 })}`, input.newline));
+    const lines = mappingLines(resource.object, 0, style);
+    const text = lines ? `${lines.join('\n')}\n` : stringify(resource.object, { lineWidth: 0, indentSeq: style.indentSequences });
+    parts.push(withNewline(`---\n${text}`, input.newline));
   }
   return parts.join('');
+}
+
+/** Generated documents are printed the way the stream's first object document is written. */
+function generatedStyle(input: Input): BlockStyle {
+  const sample = input.documents.find((document) => document.host)?.text ?? '';
+  const style = styleOf(sample);
+  return { indent: style.indent ?? 2, indentSequences: style.indentSeq ?? true };
 }
 
 function writeJson(input: Input, generated: readonly Resource[], results: readonly Result[]): string {

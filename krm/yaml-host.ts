@@ -1,4 +1,4 @@
-import { isCollection, isMap, isScalar, isSeq, type Document, type Node } from 'yaml';
+import { isAlias, isCollection, isMap, isScalar, isSeq, visit, type Document, type Node } from 'yaml';
 import { KrmInputError } from './errors.js';
 import type { Path } from './path.js';
 import { spliceEdits, type Edit } from './splice-edits.js';
@@ -30,6 +30,7 @@ export class YamlHost {
     parsed?: Document.Parsed,
   ) {
     this.parsed = parsed;
+    if (parsed) expandAliases(parsed);
   }
 
   /** The edited document as a `yaml` Document (parsed on first use, edits applied). */
@@ -43,6 +44,7 @@ export class YamlHost {
           line: this.firstLine + (problem.linePos?.[0].line ?? 1) - 1,
         });
       }
+      expandAliases(document);
       for (const edit of this.edits) {
         if (edit.op === 'set') setNode(document, edit.path, edit.value);
         else document.deleteIn(edit.path);
@@ -73,6 +75,37 @@ export class YamlHost {
     }
     return this.document.toString(style);
   }
+}
+
+/**
+ * Replaces every alias with a copy of the node it names and drops the anchors. An edit may
+ * replace or delete an anchored node; an alias left pointing at it could not be printed.
+ * The data is the same; only the sharing (which Kubernetes never sees) is gone. Alias
+ * expansion was already bounded when the document was read (`maxAliasCount`).
+ */
+function expandAliases(document: Document): void {
+  let hasAlias = false;
+  visit(document, {
+    Alias() {
+      hasAlias = true;
+      return visit.BREAK;
+    },
+  });
+  if (!hasAlias) return;
+  visit(document, {
+    Alias(_key, alias) {
+      const target = alias.resolve(document);
+      if (!target) return undefined;
+      const copy = target.clone() as Node;
+      if ('anchor' in copy) (copy as { anchor?: string }).anchor = undefined;
+      return copy;
+    },
+  });
+  visit(document, {
+    Node(_key, node) {
+      if ('anchor' in node && !isAlias(node)) (node as { anchor?: string }).anchor = undefined;
+    },
+  });
 }
 
 /**

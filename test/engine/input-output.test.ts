@@ -1,7 +1,9 @@
 /** The engine reads any stream or ResourceList and writes it back in the same envelope. */
 import { describe, expect, it } from 'vitest';
 import { KrmInputError } from '../../krm/errors.js';
+import { load } from 'js-yaml';
 import { readInput } from '../../krm/input.js';
+import { writeOutput } from '../../krm/output.js';
 import { transform } from '../helpers/transform.js';
 
 const EMPTY = { apiVersion: 'krmkit.dev/v1alpha1', kind: 'Pipeline', steps: [] };
@@ -195,5 +197,31 @@ describe('bad input fails closed with a located message', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(Object.getPrototypeOf(resource?.metadata.labels)).toBe(Object.prototype);
     expect(roundTrip(text)).toBe(text);
+  });
+});
+
+describe('anchors and aliases', () => {
+  it('edits a document whose anchored node an alias shares (the alias becomes a copy)', () => {
+    const text = `apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+spec:
+  containers:
+  - name: a
+    image: i
+    env:
+    - name: X
+      valueFrom: &shared
+        fieldRef: {fieldPath: metadata.name}
+    - name: Y
+      valueFrom: *shared
+`;
+    const input = readInput(text);
+    const [pod] = input.resources;
+    pod?.set(['spec', 'containers', 0, 'env', 0, 'valueFrom'], { fieldRef: { fieldPath: 'metadata.namespace' } });
+    const output = writeOutput(input, [], []);
+    expect(load(output)).toEqual(pod?.object);
+    expect(output).not.toContain('*shared');
   });
 });
