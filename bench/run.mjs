@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { dump, load } from 'js-yaml';
 import { workload } from './workload.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -54,6 +55,13 @@ results.floor10k = measure('floor: js-yaml loadAll+dump, 10k', [join(root, 'benc
 results.floor1k = measure('floor: js-yaml loadAll+dump, 1k', [join(root, 'bench/floor.mjs')], inputs['1k']);
 results.sc1k = measure('security-context restricted enforce, 1k', [krmkit, 'run', securityContext], inputs['1k']);
 results.sc10k = measure('security-context restricted enforce, 10k', [krmkit, 'run', securityContext], inputs['10k']);
+// Each function alone, configured as in the all-functions pipeline.
+const pipeline = load(readFileSync(allFunctions, 'utf8'));
+for (const step of pipeline.steps) {
+  const file = join(tmpdir(), `krmkit-bench-${step.kind}.yaml`);
+  writeFileSync(file, dump({ apiVersion: 'krmkit.dev/v1alpha1', kind: 'Pipeline', steps: [step] }));
+  for (const size of ['1k', '10k']) results[`${step.kind}${size}`] = measure(`${step.kind} alone, ${size}`, [krmkit, 'run', file], inputs[size]);
+}
 results.all1k = measure('pipeline of every function, 1k', [krmkit, 'run', allFunctions], inputs['1k']);
 results.all10k = measure('pipeline of every function, 10k', [krmkit, 'run', allFunctions], inputs['10k']);
 results.nodeCold = measure('cold start: node -e 0', ['-e', '0'], '', coldRuns);
@@ -65,6 +73,7 @@ const targets = [
   ['security-context t(10k) / t(1k)', ratio(results.sc10k.ms, results.sc1k.ms), '≤ 11'],
   ['all functions t(10k) / floor(10k)', ratio(results.all10k.ms, results.floor10k.ms), '≤ 4'],
   ['all functions t(10k) / t(1k)', ratio(results.all10k.ms, results.all1k.ms), '≤ 11'],
+  ...pipeline.steps.map((step) => [`${step.kind} t(10k) / floor(10k)`, ratio(results[`${step.kind}10k`].ms, results.floor10k.ms), '—']),
   ['cold start krmkit / node -e 0', ratio(results.krmkitCold.ms, results.nodeCold.ms), '≤ 1.3'],
   ['peak RSS at 10k (MiB), security-context', results.sc10k.rssMiB.toFixed(0), '≤ 300'],
   ['peak RSS at 10k (MiB), all functions', results.all10k.rssMiB.toFixed(0), '≤ 300'],
