@@ -10,6 +10,7 @@
 #                    function (bench/fixtures/all-functions.yaml)
 #   krmkit, no cache the same with the V8 code cache hidden (/dev/null mounted over it), which
 #                    is what a cache made by another Node build costs: V8 rejects it
+# and then the same three as processes inside one container, without podman's share.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -68,3 +69,30 @@ done
 summary "podman run … node -e 0" "$work/node_floor"
 summary "podman run … krmkit (one-app RL)" "$work/krmkit"
 summary "podman run … krmkit, code cache hidden" "$work/no_cache"
+
+# The same three inside one container, without podman's share: the Node process alone.
+echo
+echo "inside one container (process start to exit, median of $runs):"
+podman run "${flags[@]}" --entrypoint /nodejs/bin/node "$image" -e '
+  const { spawnSync } = require("node:child_process");
+  const fs = require("node:fs");
+  const input = fs.readFileSync(0);
+  // No cache: the launcher looks for krmkit.cache next to itself, so run a copy from /tmp.
+  fs.mkdirSync("/tmp/no-cache");
+  fs.copyFileSync("/app/krmkit.cjs", "/tmp/no-cache/krmkit.cjs");
+  const variants = [["node -e 0", ["-e", "0"]], ["krmkit (one-app RL)", ["/app/krmkit.cjs"]], ["krmkit, no code cache", ["/tmp/no-cache/krmkit.cjs"]]];
+  const times = new Map(variants.map(([label]) => [label, []]));
+  for (let i = 0; i <= '"$runs"'; i++) {
+    for (const [label, args] of variants) {
+      const start = process.hrtime.bigint();
+      const run = spawnSync(process.execPath, args, { input, stdio: ["pipe", "ignore", "inherit"] });
+      if (run.status !== 0) throw new Error(label + " exited " + run.status);
+      if (i > 0) times.get(label).push(Number(process.hrtime.bigint() - start) / 1e6);
+    }
+  }
+  for (const [label, list] of times) {
+    list.sort((a, b) => a - b);
+    const m = list.length % 2 ? list[(list.length - 1) / 2] : (list[list.length / 2 - 1] + list[list.length / 2]) / 2;
+    console.log("  " + label.padEnd(36) + " median " + m.toFixed(0).padStart(5) + " ms  (min " + list[0].toFixed(0) + ", max " + list[list.length - 1].toFixed(0) + ")");
+  }
+' <"$work/resource-list.yaml"
