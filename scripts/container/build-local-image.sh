@@ -40,4 +40,7 @@ podman build --quiet --layers \
   --build-arg FUNCTION="$function_name" \
   --build-arg REVISION="$revision" \
   --tag "$image" "$context" >/dev/null
+# Every source change leaves the previous build's intermediate images behind (~200 MB
+# each); keep a day's worth, which is the layer cache reruns use, and drop the rest.
+podman image prune --force --filter until=24h >/dev/null 2>&1 || true
 echo "$image"
