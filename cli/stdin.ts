@@ -1,3 +1,4 @@
+import { fstatSync, readSync } from 'node:fs';
 import { KrmInputError } from '../krm/errors.js';
 
 /**
@@ -6,6 +7,48 @@ import { KrmInputError } from '../krm/errors.js';
  * error, not replacement characters.
  */
 export async function readStdin(maxBytes: number): Promise<string> {
+  const bytes = readSynchronously(maxBytes) ?? (await readAsStream(maxBytes));
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new KrmInputError('input is not valid UTF-8 text (binary data?)');
+  }
+}
+
+function tooLarge(maxBytes: number): KrmInputError {
+  return new KrmInputError(`input is larger than the limit of ${(maxBytes / 1024 / 1024).toFixed(0)} MiB (raise it with --max-input-bytes)`);
+}
+
+/**
+ * A blocking read of fd 0: it avoids setting up Node's stream machinery, which is a
+ * noticeable part of start-up for a post-renderer. Undefined when stdin is non-blocking
+ * (EAGAIN) or not readable this way; the stream reader takes over then.
+ */
+function readSynchronously(maxBytes: number): Buffer | undefined {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    if (fstatSync(0).isCharacterDevice()) return undefined;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(size < 1 << 20 ? 64 * 1024 : 1 << 20);
+      const read = readSync(0, chunk, 0, chunk.length, null);
+      if (read === 0) break;
+      size += read;
+      if (size > maxBytes) throw tooLarge(maxBytes);
+      chunks.push(read === chunk.length ? chunk : chunk.subarray(0, read));
+    }
+  } catch (error) {
+    if (error instanceof KrmInputError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if ((code === 'EAGAIN' || code === 'EOF') && size === 0) return undefined;
+    if (code === 'EOF') return Buffer.concat(chunks, size);
+    if (size === 0) return undefined;
+    throw error;
+  }
+  return Buffer.concat(chunks, size);
+}
+
+async function readAsStream(maxBytes: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of process.stdin) {
@@ -13,13 +56,9 @@ export async function readStdin(maxBytes: number): Promise<string> {
     size += buffer.length;
     if (size > maxBytes) {
       process.stdin.destroy();
-      throw new KrmInputError(`input is larger than the limit of ${(maxBytes / 1024 / 1024).toFixed(0)} MiB (raise it with --max-input-bytes)`);
+      throw tooLarge(maxBytes);
     }
     chunks.push(buffer);
   }
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks, size));
-  } catch {
-    throw new KrmInputError('input is not valid UTF-8 text (binary data?)');
-  }
+  return Buffer.concat(chunks, size);
 }

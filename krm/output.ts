@@ -19,14 +19,18 @@ function writeYaml(input: Input, generated: readonly Resource[], results: readon
   if (input.envelope === 'resourceList') {
     const host = input.documents.find((document) => document.host)?.host;
     if (!host) throw new Error('internal: ResourceList without a document');
-    const document = host.document;
-    for (const resource of generated) document.addIn(['items'], document.createNode(resource.object));
+    // Written like any edited document (spliced into the original text), so the comments
+    // kpt keeps on items stay exactly where they were; re-printing the whole list would move
+    // them, and kpt would keep both copies.
+    const items = host.own(['items']);
+    let next = Array.isArray(items) ? items.length : 0;
+    if (!Array.isArray(items)) host.setOwn(['items'], []);
+    for (const resource of generated) host.setOwn(['items', next++], resource.object);
     // `results` describe this run only: results an earlier function left are replaced, so a
     // second run gives the same output (kpt collects each function's results itself).
-    if (results.length > 0) document.set('results', document.createNode(results));
-    else document.delete('results');
-    const text = document.toString(styleOf(host.source));
-    return withNewline(text, input.newline);
+    if (results.length > 0) host.setOwn(['results'], results);
+    else host.deleteOwn(['results']);
+    return host.changed ? withNewline(host.render(), input.newline) : host.source;
   }
   const parts: string[] = [];
   for (const document of input.documents) {

@@ -1,6 +1,6 @@
 import { isAlias, isCollection, isMap, isScalar, isSeq, visit, type Document, type Node } from 'yaml';
 import { KrmInputError } from './errors.js';
-import type { Path } from './path.js';
+import { deleteAt, getAt, setAt, type Path } from './path.js';
 import { spliceEdits, type Edit } from './splice-edits.js';
 import { parseEditableDocument, styleOf } from './yaml-style.js';
 
@@ -64,6 +64,26 @@ export class YamlHost {
     if (this.parsed) this.parsed.deleteIn(path);
     else this.edits.push({ op: 'delete', path });
     this.changed = true;
+  }
+
+  /**
+   * Sets a value in the document's own data as well as its text: for what the engine itself
+   * writes (a ResourceList's `results` and generated items), which no Resource owns.
+   */
+  setOwn(path: Path, value: unknown): void {
+    if (this.root !== null && typeof this.root === 'object') setAt(this.root as Record<string, unknown>, path, value);
+    this.set(path, structuredClone(value));
+  }
+
+  deleteOwn(path: Path): void {
+    if (getAt(this.root, path) === undefined) return;
+    deleteAt(this.root, path);
+    this.delete(path);
+  }
+
+  /** A value of the document's own data, as edited. */
+  own(path: Path): unknown {
+    return getAt(this.root, path);
   }
 
   /** The document's text with its edits. */
