@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -101,6 +101,19 @@ describe('kpt fn render --allow-exec', () => {
     expect(result.stderr).toContain('[PASS] "krmkit"');
     expect(result.stderr).toMatch(/Results:\s*\n\s*\[info\] batch\/v1\/Job\/demo-migrations/);
     expect(objectSet(result.stdout, { drop: isLocalConfig }).some((object) => object.includes('"kind":"NetworkPolicy"'))).toBe(true);
+  });
+
+  it('is idempotent in place: a second render changes no file (kpt keeps item comments, so they must not move)', async () => {
+    const dir = join(tempDir(), 'package');
+    cpSync(join(overlayDir('prod'), 'kpt'), dir, { recursive: true });
+    writeFileSync(join(dir, 'demo.yaml'), rendered);
+    const render = (): Promise<ProcessRun> => run(toolPath('kpt'), ['fn', 'render', '--allow-exec', dir], { env: pathWithKrmkit() });
+    expect((await render()).status).toBe(0);
+    const once = readdirSync(dir).sort().map((name) => [name, readFileSync(join(dir, name), 'utf8')]);
+    expect((await render()).status).toBe(0);
+    const twice = readdirSync(dir).sort().map((name) => [name, readFileSync(join(dir, name), 'utf8')]);
+    expect(twice).toEqual(once);
+    expect(once.find(([name]) => name === 'demo.yaml')?.[1]?.match(/# Source:/g)).toHaveLength(rendered.match(/# Source:/g)?.length ?? 0);
   });
 
   it('fails the render on an error result, with the results in kpt’s output', async () => {
