@@ -5,6 +5,8 @@ import { optionalMap, optionalMapList, optionalStringList } from '../../krm/shap
 import { NON_ROOT_ID, type SecurityContextConfig } from './config.js';
 import {
   ALLOWED_SECCOMP_TYPES,
+  ALLOWED_SELINUX_TYPES,
+  APPARMOR_ANNOTATION_PREFIX,
   BASELINE_ALLOWED_CAPABILITIES,
   RESTRICTED_ALLOWED_CAPABILITIES,
   RESTRICTED_VOLUME_TYPES,
@@ -83,6 +85,21 @@ export function planPodTemplate(template: PodTemplate, containers: readonly Cont
     }
   }
 
+  // AppArmor (both profiles): no Unconfined profile, in the field or the legacy annotation.
+  if (linux) {
+    const podAppArmor = optionalMap(resource, [...podContextPath, 'appArmorProfile'], podContext.appArmorProfile);
+    if (podAppArmor?.type === 'Unconfined') {
+      want([...podContextPath, 'appArmorProfile', 'type'], 'Unconfined', 'RuntimeDefault', `${config.profile}: appArmorProfile.type must not be Unconfined`);
+    }
+    const metadata = optionalMap(resource, template.metadataPath, resource.get(template.metadataPath));
+    const annotationsPath = [...template.metadataPath, 'annotations'];
+    for (const [key, value] of Object.entries(optionalMap(resource, annotationsPath, metadata?.annotations) ?? {})) {
+      if (!key.startsWith(APPARMOR_ANNOTATION_PREFIX) || value === 'runtime/default' || (typeof value === 'string' && value.startsWith('localhost/'))) continue;
+      want([...annotationsPath, key], value, 'runtime/default', `${config.profile}: AppArmor profile ${String(value)} is not allowed`);
+    }
+  }
+  checkSeLinux(resource, [...podContextPath, 'seLinuxOptions'], podContext.seLinuxOptions, config.profile, cannotFix);
+
   // Pod-level IDs: configured values, or non-root defaults for restricted. Linux only.
   if (linux) {
     for (const field of ['runAsUser', 'runAsGroup', 'fsGroup'] as const) {
@@ -118,6 +135,18 @@ export function planPodTemplate(template: PodTemplate, containers: readonly Cont
   return desires;
 }
 
+/** SELinux (both profiles): an allowed type, no user or role. Changing a label could lock the pod out of its files, so it is reported, not repaired. */
+function checkSeLinux(resource: PodTemplate['resource'], path: Path, value: unknown, profile: string, cannotFix: (path: Path, current: unknown, message: string) => void): void {
+  const options = optionalMap(resource, path, value);
+  if (!options) return;
+  if (options.type !== undefined && options.type !== null && !ALLOWED_SELINUX_TYPES.has(String(options.type))) {
+    cannotFix([...path, 'type'], options.type, `${profile}: SELinux type ${String(options.type)} is not allowed`);
+  }
+  for (const field of ['user', 'role'] as const) {
+    if (options[field] !== undefined && options[field] !== null && options[field] !== '') cannotFix([...path, field], options[field], `${profile}: SELinux ${field} must not be set`);
+  }
+}
+
 interface ContainerPlanning {
   config: SecurityContextConfig;
   restricted: boolean;
@@ -143,6 +172,10 @@ function planContainer(container: ContainerRef, contextPath: Path, context: Reco
       cannotFix([...portsPath, index, 'hostPort'], port.hostPort, `${profile}: hostPort is not allowed`);
     }
   });
+  checkSeLinux(resource, [...contextPath, 'seLinuxOptions'], context.seLinuxOptions, profile, cannotFix);
+  if (linux && optionalMap(resource, [...contextPath, 'appArmorProfile'], context.appArmorProfile)?.type === 'Unconfined') {
+    want([...contextPath, 'appArmorProfile', 'type'], 'Unconfined', 'RuntimeDefault', `${profile}: appArmorProfile.type must not be Unconfined`);
+  }
   if (restricted && context.runAsNonRoot === false) want([...contextPath, 'runAsNonRoot'], false, true, 'restricted: runAsNonRoot must not be false');
 
   if (linux) {

@@ -26,3 +26,9 @@ export const SAFE_SYSCTLS = new Set([
 ]);
 
 export const ALLOWED_SECCOMP_TYPES = new Set(['RuntimeDefault', 'Localhost']);
+
+/** SELinux types baseline allows (`seLinuxOptions.type`); `user` and `role` must not be set. */
+export const ALLOWED_SELINUX_TYPES = new Set(['', 'container_t', 'container_init_t', 'container_kvm_t', 'container_engine_t']);
+
+/** The legacy per-container AppArmor annotation; allowed values are `runtime/default` and `localhost/*`. */
+export const APPARMOR_ANNOTATION_PREFIX = 'container.apparmor.security.beta.kubernetes.io/';
