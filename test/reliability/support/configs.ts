@@ -1,0 +1,111 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { REPO_ROOT } from '../../helpers/cli.js';
+import type { Path } from '../../../krm/path.js';
+
+/**
+ * The configurations the reliability suite runs: each function in its typical forms, and
+ * the dev and prod overlays as users run them. `changes` says which fields a config is
+ * documented to change (its README); everything else an input object had must come out
+ * unchanged (`nothing lost`).
+ */
+export interface SuiteConfig {
+  name: string;
+  config: Record<string, unknown>;
+  /** A field the config may change or remove (documented in the function's README). */
+  changes: (path: Path) => boolean;
+  /** The output must pass the Pod Security Standard `restricted` (security-context restricted, enforce). */
+  restricted: boolean;
+  /** Variable names the config injects: entries of other names must all survive. */
+  injects?: ReadonlySet<string>;
+}
+
+const V1 = 'krmkit.dev/v1alpha1';
+const key = (path: Path, index: number): string | number | undefined => path[index];
+const last = (path: Path): string | number | undefined => path[path.length - 1];
+
+/** security-context: securityContext (pod and containers), host namespaces; volumes and mounts only grow. */
+const securityContextChanges = (path: Path): boolean =>
+  path.includes('securityContext') || ['hostNetwork', 'hostPID', 'hostIPC'].includes(String(last(path))) || isAppArmorAnnotation(path);
+const isAppArmorAnnotation = (path: Path): boolean =>
+  key(path, path.length - 2) === 'annotations' && String(last(path)).startsWith('container.apparmor.security.beta.kubernetes.io/');
+
+/**
+ * inject-env: the env and envFrom lists (it overrides its own names in place and removes
+ * duplicates of them); `keepsEnv` then checks that every entry of another name survives.
+ */
+const injectEnvChanges = (path: Path): boolean => path.includes('env') || path.includes('envFrom');
+
+/** reloader: its own annotations (workload and pod template). */
+const RELOADER_ANNOTATION = /^(reloader\.stakater\.com\/|configmap\.reloader\.stakater\.com\/|secret\.reloader\.stakater\.com\/|checksum\.krmkit\.dev\/)/;
+const reloaderChanges = (path: Path): boolean => key(path, path.length - 2) === 'annotations' && RELOADER_ANNOTATION.test(String(last(path)));
+
+const nothing = (): boolean => false;
+
+function overlay(name: 'dev' | 'prod'): Record<string, unknown> {
+  return parse(readFileSync(`${REPO_ROOT}overlays/${name}/pipeline.yaml`, 'utf8')) as Record<string, unknown>;
+}
+
+const any = (...rules: ((path: Path) => boolean)[]) => (path: Path): boolean => rules.some((rule) => rule(path));
+
+export const SUITE_CONFIGS: SuiteConfig[] = [
+  {
+    name: 'security-context restricted enforce',
+    config: { apiVersion: V1, kind: 'SecurityContext', profile: 'restricted', mode: 'enforce', readOnlyRootFilesystem: true, writableTmp: true },
+    changes: securityContextChanges,
+    restricted: true,
+  },
+  { name: 'security-context baseline fill', config: { apiVersion: V1, kind: 'SecurityContext', profile: 'baseline', mode: 'fill' }, changes: securityContextChanges, restricted: false },
+  { name: 'security-context restricted audit', config: { apiVersion: V1, kind: 'SecurityContext', mode: 'audit' }, changes: nothing, restricted: false },
+  {
+    name: 'inject-env override',
+    config: {
+      apiVersion: V1,
+      kind: 'InjectEnv',
+      env: [{ name: 'PROD', value: 'true' }, { name: 'DATABASE_PASSWORD', valueFrom: { secretKeyRef: { name: 'db-credentials', key: 'password' } } }],
+      envFrom: [{ configMapRef: { name: 'shared' } }],
+      initContainers: true,
+    },
+    changes: injectEnvChanges,
+    restricted: false,
+    injects: new Set(['PROD', 'DATABASE_PASSWORD']),
+  },
+  {
+    name: 'inject-env keep',
+    config: { apiVersion: V1, kind: 'InjectEnv', env: { LOG_LEVEL: 'debug' }, onConflict: 'keep' },
+    changes: injectEnvChanges,
+    restricted: false,
+    injects: new Set(['LOG_LEVEL']),
+  },
+  { name: 'anti-affinity default', config: { apiVersion: V1, kind: 'AntiAffinity' }, changes: nothing, restricted: false },
+  {
+    name: 'anti-affinity required + spread',
+    config: {
+      apiVersion: V1,
+      kind: 'AntiAffinity',
+      required: [{ topologyKey: 'kubernetes.io/hostname' }],
+      topologySpread: [{ topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'DoNotSchedule' }],
+      minReplicas: 1,
+    },
+    changes: nothing,
+    restricted: false,
+  },
+  {
+    name: 'network-policy',
+    config: {
+      apiVersion: V1,
+      kind: 'NetworkPolicies',
+      defaultDeny: ['Ingress', 'Egress'],
+      allowDNS: true,
+      allowSameNamespace: true,
+      flows: [{ from: { podSelector: { 'app.kubernetes.io/component': 'frontend' } }, to: { podSelector: { 'app.kubernetes.io/component': 'backend' } }, ports: ['http', 8080] }],
+    },
+    changes: nothing,
+    restricted: false,
+  },
+  { name: 'reloader auto', config: { apiVersion: V1, kind: 'Reloader', mode: 'auto' }, changes: reloaderChanges, restricted: false },
+  { name: 'reloader explicit', config: { apiVersion: V1, kind: 'Reloader', mode: 'explicit' }, changes: reloaderChanges, restricted: false },
+  { name: 'reloader checksum', config: { apiVersion: V1, kind: 'Reloader', mode: 'checksum' }, changes: reloaderChanges, restricted: false },
+  { name: 'overlay dev', config: overlay('dev'), changes: any(securityContextChanges, injectEnvChanges, reloaderChanges), restricted: false, injects: new Set(['PROD']) },
+  { name: 'overlay prod', config: overlay('prod'), changes: any(securityContextChanges, injectEnvChanges, reloaderChanges), restricted: true, injects: new Set(['PROD']) },
+];
