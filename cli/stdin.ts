@@ -9,7 +9,8 @@ import { KrmInputError } from '../krm/errors.js';
 export async function readStdin(maxBytes: number): Promise<string> {
   const bytes = readSynchronously(maxBytes) ?? (await readAsStream(maxBytes));
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    // ignoreBOM keeps a byte-order mark in the text, so readInput sees it and writes it back.
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch {
     throw new KrmInputError('input is not valid UTF-8 text (binary data?)');
   }

@@ -1,4 +1,5 @@
 import type { FunctionContext } from '../../krm/function.js';
+import { describeValue } from '../../krm/input.js';
 import type { Path } from '../../krm/path.js';
 import type { Resource } from '../../krm/resource.js';
 import { optionalMapList } from '../../krm/shape.js';
@@ -42,7 +43,11 @@ export function workloadsOf(context: FunctionContext<NetworkPolicyConfig>): Work
     for (const container of context.containersOf(template)) {
       const portsPath = [...container.path, 'ports'];
       (optionalMapList(resource, portsPath, container.container.ports) ?? []).forEach((port, index) => {
-        if (typeof port.containerPort !== 'number') return;
+        // A containerPort of the wrong type would silently leave a named targetPort unresolved.
+        if (port.containerPort === undefined || port.containerPort === null) return;
+        if (typeof port.containerPort !== 'number' || !Number.isInteger(port.containerPort)) {
+          throw resource.errorAt([...portsPath, index, 'containerPort'], `expected a port number, got ${describeValue(port.containerPort)}`);
+        }
         const read: ContainerPort = { containerPort: port.containerPort, protocol: protocolOf(resource, [...portsPath, index, 'protocol'], port.protocol) };
         if (typeof port.name === 'string') read.name = port.name;
         containerPorts.push(read);
