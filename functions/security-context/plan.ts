@@ -1,3 +1,4 @@
+import { describeValue } from '../../krm/input.js';
 import type { ContainerRef, PodTemplate } from '../../krm/pod-template.js';
 import { isWindowsPod } from '../../krm/pod-template.js';
 import type { Path } from '../../krm/path.js';
@@ -42,6 +43,17 @@ export function planPodTemplate(template: PodTemplate, containers: readonly Cont
     const path = [...container.path, 'securityContext'];
     return { container, path, context: optionalMap(resource, path, container.container.securityContext) ?? {} };
   });
+  requireTypes(resource, template.specPath, spec, { boolean: ['hostNetwork', 'hostPID', 'hostIPC'] });
+  requireTypes(resource, podContextPath, podContext, { boolean: ['runAsNonRoot'], integer: ['runAsUser', 'runAsGroup', 'fsGroup'] });
+  for (const { path, context } of containerContexts) requireTypes(resource, path, context, CONTAINER_FIELD_TYPES);
+  for (const { path, context } of [{ path: podContextPath, context: podContext }, ...containerContexts]) {
+    const windowsOptionsPath = [...path, 'windowsOptions'];
+    requireTypes(resource, windowsOptionsPath, optionalMap(resource, windowsOptionsPath, context.windowsOptions) ?? {}, { boolean: ['hostProcess'] });
+    for (const profile of ['seccompProfile', 'appArmorProfile'] as const) {
+      const profilePath = [...path, profile];
+      requireTypes(resource, profilePath, optionalMap(resource, profilePath, context[profile]) ?? {}, { oneOf: { type: PROFILE_TYPES } });
+    }
+  }
 
   const want = (path: Path, current: unknown, proposed: unknown, message: string, violation = true, configured = false): void => {
     desires.push({ path, current, proposed, violation, configured, message });
@@ -133,6 +145,40 @@ export function planPodTemplate(template: PodTemplate, containers: readonly Cont
     planContainer(container, path, context, { config, restricted, linux, want, cannotFix, template });
   }
   return desires;
+}
+
+const CONTAINER_FIELD_TYPES: FieldTypes = {
+  boolean: ['privileged', 'allowPrivilegeEscalation', 'runAsNonRoot', 'readOnlyRootFilesystem'],
+  integer: ['runAsUser', 'runAsGroup'],
+  string: ['procMount'],
+};
+
+/** The values Kubernetes accepts for seccompProfile.type and appArmorProfile.type. */
+const PROFILE_TYPES = ['RuntimeDefault', 'Localhost', 'Unconfined'];
+
+interface FieldTypes {
+  boolean?: readonly string[];
+  integer?: readonly string[];
+  string?: readonly string[];
+  oneOf?: Record<string, readonly string[]>;
+}
+
+/**
+ * The plan compares fields with `=== true`, `=== 0`, `=== 'Default'`: a value of another
+ * type (`privileged: "true"`) or outside the API's enum (`seccompProfile.type: x`) would
+ * pass as "not set" and leave the pod non-compliant, so it is refused as malformed input.
+ */
+function requireTypes(resource: PodTemplate['resource'], path: Path, object: Record<string, unknown>, types: FieldTypes): void {
+  const check = (fields: readonly string[] | undefined, ok: (value: unknown) => boolean, expected: string): void => {
+    for (const field of fields ?? []) {
+      const value = object[field];
+      if (value !== undefined && value !== null && !ok(value)) throw resource.errorAt([...path, field], `expected ${expected}, got ${describeValue(value)}`);
+    }
+  };
+  check(types.boolean, (value) => typeof value === 'boolean', 'true or false');
+  check(types.integer, (value) => Number.isInteger(value), 'a whole number');
+  check(types.string, (value) => typeof value === 'string', 'a string');
+  for (const [field, allowed] of Object.entries(types.oneOf ?? {})) check([field], (value) => allowed.includes(value as string), `one of ${allowed.join(', ')}`);
 }
 
 /** SELinux (both profiles): an allowed type, no user or role. Changing a label could lock the pod out of its files, so it is reported, not repaired. */
