@@ -212,23 +212,28 @@ export function checkPod(metadata: unknown, spec: unknown, level: PssLevel): Pss
   return violations;
 }
 
-/** Where each kind keeps its pod (`metadata` + `spec`), independent of krm/pod-template.ts. */
+/**
+ * Where each kind keeps its pod (`metadata` + `spec`), by API group and kind, independent
+ * of krm/pod-template.ts. A `Deployment` of another group is not a Deployment.
+ */
 const POD_PATHS: Record<string, readonly string[]> = {
-  Pod: [],
-  PodTemplate: ['template'],
-  ReplicationController: ['spec', 'template'],
-  Deployment: ['spec', 'template'],
-  StatefulSet: ['spec', 'template'],
-  DaemonSet: ['spec', 'template'],
-  ReplicaSet: ['spec', 'template'],
-  Job: ['spec', 'template'],
-  CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
-  Rollout: ['spec', 'template'],
+  '/Pod': [],
+  '/PodTemplate': ['template'],
+  '/ReplicationController': ['spec', 'template'],
+  'apps/Deployment': ['spec', 'template'],
+  'apps/StatefulSet': ['spec', 'template'],
+  'apps/DaemonSet': ['spec', 'template'],
+  'apps/ReplicaSet': ['spec', 'template'],
+  'batch/Job': ['spec', 'template'],
+  'batch/CronJob': ['spec', 'jobTemplate', 'spec', 'template'],
+  'argoproj.io/Rollout': ['spec', 'template'],
 };
 
 /** The pod of a workload object, or undefined for kinds without one (or a Rollout with workloadRef). */
 export function podOf(object: Json): { metadata: unknown; spec: unknown } | undefined {
-  const path = POD_PATHS[String(object.kind)];
+  const apiVersion = String(object.apiVersion);
+  const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
+  const path = POD_PATHS[`${group}/${String(object.kind)}`];
   if (!path) return undefined;
   let node: unknown = object;
   for (const key of path) node = map(node)[key];

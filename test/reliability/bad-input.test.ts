@@ -164,7 +164,7 @@ const RESOURCE_NAMES = ['apps/v1 Deployment shop/web', 'v1 Service shop/web', 'v
 function baseWith(document: number, path: readonly (string | number)[], value: unknown, options: { dropHpa?: boolean } = {}): string {
   const objects = structuredClone(BASE_OBJECTS);
   let node = objects[document] as Record<string | number, unknown>;
-  for (const segment of path.slice(0, -1)) node = node[segment] as Record<string | number, unknown>;
+  for (const segment of path.slice(0, -1)) node = (node[segment] ??= {}) as Record<string | number, unknown>;
   node[path[path.length - 1] as string | number] = value;
   return objects
     .filter((object) => !(options.dropHpa && object.kind === 'HorizontalPodAutoscaler'))
@@ -200,6 +200,10 @@ const WRONG_TYPES: WrongType[] = [
   { what: 'containerPort a string', document: 0, path: [...CONTAINER, 'ports', 0, 'containerPort'], value: '8080', readers: ['network-policy'], problem: 'expected a port number, got a string' },
   { what: 'container securityContext a list', document: 0, path: [...CONTAINER, 'securityContext'], value: ['privileged'], readers: ['security-context'], problem: 'expected a mapping, got a list' },
   { what: 'capabilities.add a string', document: 0, path: [...CONTAINER, 'securityContext', 'capabilities', 'add'], value: 'CHOWN', readers: ['security-context'], problem: 'expected a list, got a string' },
+  { what: 'privileged a string', document: 0, path: [...CONTAINER, 'securityContext', 'privileged'], value: 'true', readers: ['security-context'], problem: 'expected true or false, got a string ("true")' },
+  { what: 'pod runAsUser a string', document: 0, path: [...POD, 'securityContext', 'runAsUser'], value: '0', readers: ['security-context'], problem: 'expected a whole number, got a string ("0")' },
+  { what: 'hostNetwork a string', document: 0, path: [...POD, 'hostNetwork'], value: 'yes', readers: ['security-context'], problem: 'expected true or false, got a string ("yes")' },
+  { what: 'seccompProfile.type not in the enum', document: 0, path: [...CONTAINER, 'securityContext', 'seccompProfile', 'type'], value: 'runtime/default', readers: ['security-context'], problem: 'expected one of RuntimeDefault, Localhost, Unconfined, got a string ("runtime/default")' },
   { what: 'volumeMounts a map', document: 0, path: [...CONTAINER, 'volumeMounts'], value: { name: 'config' }, readers: ['security-context'], problem: 'expected a list, got a mapping' },
   { what: 'pod securityContext a list', document: 0, path: [...POD, 'securityContext'], value: ['runAsUser'], readers: ['security-context'], problem: 'expected a mapping, got a list' },
   { what: 'volumes a map', document: 0, path: [...POD, 'volumes'], value: { config: { configMap: { name: 'web-config' } } }, readers: ['security-context', 'reloader'], problem: 'expected a list, got a mapping' },

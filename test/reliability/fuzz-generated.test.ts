@@ -11,7 +11,7 @@ import { applicationStream } from '../helpers/fuzz-arbitraries.js';
 import { SUITE_CONFIGS } from './support/configs.js';
 import { checkInvariants, identity } from './support/invariants.js';
 import { validateObject } from './support/kube-schemas.js';
-import { FUZZ_RUNS, fuzzParameters } from './support/runs.js';
+import { FUZZ_RUNS, fuzzParameters, fuzzTimeout } from './support/runs.js';
 
 const tally = { runs: 0, edited: 0, generated: 0, schemaChecked: 0 };
 
@@ -31,7 +31,7 @@ describe('the generator', () => {
       }),
       fuzzParameters(),
     );
-  });
+  }, fuzzTimeout());
 });
 
 describe.each(SUITE_CONFIGS)('generated applications through $name', (suite) => {
@@ -48,5 +48,5 @@ describe.each(SUITE_CONFIGS)('generated applications through $name', (suite) => 
       }),
       fuzzParameters(),
     );
-  });
+  }, fuzzTimeout());
 });

@@ -11,7 +11,7 @@ import { corpora } from '../helpers/corpora.js';
 import { SUITE_CONFIGS } from './support/configs.js';
 import { checkInvariants } from './support/invariants.js';
 import { applyMutations, mutations } from './support/mutations.js';
-import { FUZZ_RUNS, fuzzParameters } from './support/runs.js';
+import { FUZZ_RUNS, fuzzParameters, fuzzTimeout } from './support/runs.js';
 
 const tally = { runs: 0, rejected: 0 };
 
@@ -29,5 +29,5 @@ describe.each(corpora())('mutations of $name', ({ text }) => {
       }),
       fuzzParameters(),
     );
-  });
+  }, fuzzTimeout());
 });

@@ -11,3 +11,8 @@ export const FUZZ_SEED = process.env.KRMKIT_FUZZ_SEED === undefined ? undefined 
 export function fuzzParameters(runs = FUZZ_RUNS): { numRuns: number; seed?: number } {
   return FUZZ_SEED === undefined ? { numRuns: runs } : { numRuns: runs, seed: FUZZ_SEED };
 }
+
+/** A per-test timeout that grows with the number of runs (the big corpus takes ~50 ms a run). */
+export function fuzzTimeout(runs = FUZZ_RUNS): number {
+  return Math.max(60_000, runs * 150);
+}
