@@ -86,7 +86,7 @@ function resolvePort(service: Resource, index: number, port: Record<string, unkn
   let target: PolicyPort;
   if (targetPort === undefined || targetPort === null) {
     target = { protocol, port: port.port };
-  } else if (typeof targetPort === 'number') {
+  } else if (typeof targetPort === 'number' && Number.isInteger(targetPort)) {
     target = { protocol, port: targetPort };
   } else if (typeof targetPort === 'string' && /^\d+$/.test(targetPort)) {
     target = { protocol, port: Number(targetPort) };
