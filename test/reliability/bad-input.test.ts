@@ -218,6 +218,7 @@ const WRONG_TYPES: WrongType[] = [
   { what: 'pod spec a string', document: 0, path: [...POD], value: 'containers', readers: ['security-context', 'inject-env', 'anti-affinity', 'network-policy', 'reloader'], problem: 'expected a pod spec (a mapping), got a string' },
   { what: 'Service ports not a list', document: 1, path: ['spec', 'ports'], value: { http: 80 }, readers: ['network-policy'], problem: 'expected a list, got a mapping' },
   { what: 'Service port a string', document: 1, path: ['spec', 'ports', 0, 'port'], value: '80', readers: ['network-policy'], problem: 'expected a port number, got a string ("80")' },
+  { what: 'Service targetPort a fraction', document: 1, path: ['spec', 'ports', 0, 'targetPort'], value: 1.5, readers: ['network-policy'], problem: 'expected a port number or name, got a number (1.5)' },
   { what: 'Service selector a list', document: 1, path: ['spec', 'selector'], value: ['app'], readers: ['network-policy'], problem: 'expected a mapping, got a list' },
   { what: 'ConfigMap data a list', document: 2, path: ['data'], value: ['a'], readers: ['inject-env', 'reloader'], problem: 'expected a mapping, got a list' },
   { what: 'Secret stringData a list', document: 3, path: ['stringData'], value: ['password'], readers: ['reloader'], problem: 'expected a mapping, got a list' },

@@ -11,7 +11,7 @@ import { applicationStream } from '../helpers/fuzz-arbitraries.js';
 import { SUITE_CONFIGS } from './support/configs.js';
 import { checkInvariants, identity } from './support/invariants.js';
 import { validateObject } from './support/kube-schemas.js';
-import { FUZZ_RUNS, fuzzParameters, fuzzTimeout } from './support/runs.js';
+import { FUZZ_RUNS, fuzzParameters, fuzzTimeout, yieldToWorker } from './support/runs.js';
 
 const tally = { runs: 0, edited: 0, generated: 0, schemaChecked: 0 };
 
@@ -35,9 +35,10 @@ describe('the generator', () => {
 });
 
 describe.each(SUITE_CONFIGS)('generated applications through $name', (suite) => {
-  it('never throws; output re-parses; idempotent; nothing lost; untouched documents byte-identical; edited and generated objects validate', () => {
-    fc.assert(
-      fc.property(applicationStream, ({ text }) => {
+  it('never throws; output re-parses; idempotent; nothing lost; untouched documents byte-identical; edited and generated objects validate', async () => {
+    await fc.assert(
+      fc.asyncProperty(applicationStream, async ({ text }) => {
+        await yieldToWorker();
         const verdict = checkInvariants(text, suite);
         tally.runs++;
         if (!verdict.rejected) {

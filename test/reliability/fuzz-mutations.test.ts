@@ -11,7 +11,7 @@ import { corpora } from '../helpers/corpora.js';
 import { SUITE_CONFIGS } from './support/configs.js';
 import { checkInvariants } from './support/invariants.js';
 import { applyMutations, mutations } from './support/mutations.js';
-import { FUZZ_RUNS, fuzzParameters, fuzzTimeout } from './support/runs.js';
+import { FUZZ_RUNS, fuzzParameters, fuzzTimeout, yieldToWorker } from './support/runs.js';
 
 const tally = { runs: 0, rejected: 0 };
 
@@ -20,9 +20,10 @@ afterAll(() => {
 });
 
 describe.each(corpora())('mutations of $name', ({ text }) => {
-  it('through every function and overlay: a located input error or every guarantee kept', () => {
-    fc.assert(
-      fc.property(mutations, fc.constantFrom(...SUITE_CONFIGS), (changes, suite) => {
+  it('through every function and overlay: a located input error or every guarantee kept', async () => {
+    await fc.assert(
+      fc.asyncProperty(mutations, fc.constantFrom(...SUITE_CONFIGS), async (changes, suite) => {
+        await yieldToWorker();
         const verdict = checkInvariants(applyMutations(text, changes), suite, { inputMayBeMalformed: true });
         tally.runs++;
         if (verdict.rejected) tally.rejected++;

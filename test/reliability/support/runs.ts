@@ -16,3 +16,8 @@ export function fuzzParameters(runs = FUZZ_RUNS): { numRuns: number; seed?: numb
 export function fuzzTimeout(runs = FUZZ_RUNS): number {
   return Math.max(60_000, runs * 150);
 }
+
+/** Lets vitest's worker talk to the runner between runs: a long soak otherwise starves its RPC. */
+export function yieldToWorker(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
