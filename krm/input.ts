@@ -197,6 +197,21 @@ function requireIdentity(object: KubeObject, where: { documentIndex: number; lin
   if (metadata !== undefined && metadata !== null && !isPlainMap(metadata)) {
     throw new KrmInputError(`expected a mapping, got ${describeValue(metadata)}`, { ...where, resource: String(object.kind), field: [...path, 'metadata'] });
   }
+  // Selection and the opt-out annotation read these: a malformed one must not read as empty.
+  for (const field of ['labels', 'annotations'] as const) {
+    const value = isPlainMap(metadata) ? metadata[field] : undefined;
+    if (value !== undefined && value !== null && !isPlainMap(value)) {
+      throw new KrmInputError(`expected a mapping, got ${describeValue(value)}`, { ...where, resource: describeObject(object), field: [...path, 'metadata', field] });
+    }
+  }
+}
+
+/** `apps/v1 Deployment shop/web`, as Resource.description names it. */
+function describeObject(object: KubeObject): string {
+  const metadata = isPlainMap(object.metadata) ? object.metadata : {};
+  const name = typeof metadata.name === 'string' ? metadata.name : '';
+  const namespaced = typeof metadata.namespace === 'string' && metadata.namespace !== '' ? `${metadata.namespace}/${name}` : name;
+  return `${String(object.apiVersion)} ${String(object.kind)} ${namespaced}`.trim();
 }
 
 export function isResourceList(object: KubeObject): boolean {

@@ -174,6 +174,11 @@ describe('bad input fails closed with a located message', () => {
     expect(error.message).toMatch(/ConfigMap cfg.*apiVersion: missing apiVersion/);
   });
 
+  it('refuses labels or annotations that are not mappings (an opt-out inside must not read as absent)', () => {
+    const error = inputError('apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  annotations: ["krmkit.dev/skip: all"]\n');
+    expect(error.message).toContain('apps/v1 Deployment web, line 1: metadata.annotations: expected a mapping, got a list');
+  });
+
   it('refuses an alias bomb instead of expanding it', () => {
     const bomb = ['apiVersion: v1', 'kind: ConfigMap', 'metadata: {name: bomb}', 'a: &a ["x","x","x","x","x","x","x","x","x"]'];
     for (let level = 1; level < 10; level++) {

@@ -249,6 +249,17 @@ wrongTypeCases.push({
   names: ['document 0', 'apps/v1 Deployment shop/web', 'metadata.annotations: expected a mapping, got a list'],
 });
 
+// An opt-out inside malformed annotations must not read as "no annotations": the function
+// would then edit a workload its owner asked it to leave alone.
+wrongTypeCases.push({
+  name: 'workload annotations a list holding the opt-out → security-context enforce',
+  category: 'wrong type',
+  args: TARGETS['security-context'],
+  input: baseWith(0, ['metadata', 'annotations'], ['krmkit.dev/skip: all']),
+  status: 2,
+  names: ['document 0', 'apps/v1 Deployment shop/web', 'metadata.annotations: expected a mapping, got a list'],
+});
+
 const CRONJOB = `apiVersion: v1
 kind: ConfigMap
 metadata: {name: first}
