@@ -6,7 +6,7 @@
  * with the full `yaml` library instead.
  */
 import { CORE_SCHEMA, load } from 'js-yaml';
-import { entryValueText, formatFlow, formatScalar, itemText, type BlockStyle } from './block-writer.js';
+import { entryValueText, formatFlow, formatKey, formatScalar, itemText, type BlockStyle } from './block-writer.js';
 import { locate, Outline, UnsupportedYaml, type Entry } from './block-outline.js';
 import { deepEqual } from './deep-equal.js';
 import { getAt, type Path } from './path.js';
@@ -91,7 +91,7 @@ function applySet(text: string, path: Path, root: unknown, style: BlockStyle): {
       const valueText = entryValueText(getAt(root, wrote), located.parent.column, style);
       if (valueText === undefined) throw new UnsupportedYaml('value');
       const at = outline.lastContentLine(located.parent.line, located.parent.end) + 1;
-      lines.splice(at, 0, `${' '.repeat(located.parent.column)}${formatKeyFor(path[located.depth] as string)}:${valueText}`);
+      lines.splice(at, 0, `${' '.repeat(located.parent.column)}${formatKey(path[located.depth] as string)}:${valueText}`);
       return { text: lines.join('\n'), wrote };
     }
     case 'appendItem': {
@@ -103,10 +103,6 @@ function applySet(text: string, path: Path, root: unknown, style: BlockStyle): {
       return { text: lines.join('\n'), wrote };
     }
   }
-}
-
-function formatKeyFor(key: string): string {
-  return /^[A-Za-z0-9_./-]+$/.test(key) ? key : JSON.stringify(key);
 }
 
 /** Comments inside a region about to be re-printed would be lost: let the full parser do it. */

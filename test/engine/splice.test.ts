@@ -87,7 +87,8 @@ spec:
       for (const [key, value] of Object.entries({ on: 'on', octal: '0644', number: '1.5', date: '2024-01-01', plain: '1Mi', ref: '$(HOST):8080' })) resource.set(['data', key], value);
     });
     expect(load(output)).toMatchObject({ data: { on: 'on', octal: '0644', number: '1.5', date: '2024-01-01', plain: '1Mi', ref: '$(HOST):8080' } });
-    expect(output).toContain('  on: "on"\n');
+    // The key too: Kubernetes reads an unquoted `on:` key as the boolean true.
+    expect(output).toContain('  "on": "on"\n');
     expect(output).toContain('  octal: "0644"\n');
     expect(output).toContain('  plain: 1Mi\n');
   });
