@@ -1,11 +1,9 @@
 import { FUNCTIONS } from '../functions/index.js';
 import { DEFAULT_MAX_INPUT_BYTES } from '../krm/input.js';
-import { compileOptions, compilePipeline, functionByName } from '../krm/pipeline.js';
-import { readOptions } from '../krm/options.js';
-import { pipelineFilePath, readYamlFile } from './config-file.js';
+import { functionByName } from '../krm/pipeline.js';
 import type { Job } from './execute.js';
-import { stepsFromFunctionConfig } from './function-config.js';
 import { parsePostrenderArgs, postrenderJob } from './postrender.js';
+import { functionConfigSteps, functionSteps, pipelineSteps } from './steps.js';
 
 /**
  * The invocations tools make on every render — `krmkit` (KRM function mode), `krmkit run
@@ -27,22 +25,14 @@ export function fastPathJob(argv: readonly string[]): Job | undefined {
   const base = { explain, maxInputBytes: DEFAULT_MAX_INPUT_BYTES };
 
   if (args.length === 0 && config === undefined) {
-    return { ...base, steps: (input) => stepsFromFunctionConfig(input, FUNCTIONS, process.env.KRMKIT_FUNCTION || undefined) };
+    return { ...base, steps: functionConfigSteps };
   }
   if (args.length === 2 && args[0] === 'run' && config === undefined) {
-    const path = pipelineFilePath(args[1] as string);
-    return { ...base, steps: () => compilePipeline(readYamlFile(path), FUNCTIONS, path) };
+    return { ...base, steps: pipelineSteps(args[1] as string) };
   }
   const fn = args.length === 1 ? functionByName(FUNCTIONS, args[0] as string) : undefined;
   if (!fn) return undefined;
-  return {
-    ...base,
-    steps: (input) => {
-      if (config !== undefined) return [compileOptions(fn, readOptions(fn.name, fn.kind, readYamlFile(config), fn.options))];
-      if (input.envelope === 'resourceList' && input.functionConfig !== undefined) return stepsFromFunctionConfig(input, FUNCTIONS, fn.name);
-      return [compileOptions(fn, {})];
-    },
-  };
+  return { ...base, steps: (input) => functionSteps(fn, input, config) };
 }
 
 function takeFlag(args: string[], flag: string): boolean {

@@ -3,12 +3,10 @@ import { FUNCTIONS } from '../functions/index.js';
 import type { AnyKrmFunction } from '../krm/function.js';
 import { DEFAULT_MAX_INPUT_BYTES } from '../krm/input.js';
 import { readOptions, type OptionSpec } from '../krm/options.js';
-import { compileOptions, compilePipeline, type Step } from '../krm/pipeline.js';
 import { nearest } from '../krm/suggest.js';
-import { pipelineFilePath, readYamlFile } from './config-file.js';
 import { execute, reportFailure, EXIT_BAD_INPUT } from './execute.js';
-import { stepsFromFunctionConfig } from './function-config.js';
 import { postrenderJob, REPORT_ENV } from './postrender.js';
+import { functionConfigSteps, functionSteps, pipelineSteps } from './steps.js';
 import { VERSION } from './version.js';
 
 interface CommonArgs {
@@ -58,15 +56,7 @@ function functionCommand(fn: AnyKrmFunction, argv: Argv): Argv {
       process.exitCode = await execute({
         explain: record.explain,
         maxInputBytes: record['max-input-bytes'] ?? DEFAULT_MAX_INPUT_BYTES,
-        steps: (input) => {
-          const flags = optionsFromFlags(fn, record);
-          if (record.config === undefined && input.envelope === 'resourceList' && input.functionConfig !== undefined) {
-            const [step] = stepsFromFunctionConfig(input, FUNCTIONS, fn.name) as [Step];
-            return Object.keys(flags).length === 0 ? [step] : [compileOptions(fn, { ...readOptions(fn.name, fn.kind, input.functionConfig, fn.options), ...flags })];
-          }
-          const fromFile = record.config === undefined ? {} : readOptions(fn.name, fn.kind, readYamlFile(record.config), fn.options);
-          return [compileOptions(fn, { ...fromFile, ...flags })];
-        },
+        steps: (input) => functionSteps(fn, input, record.config, optionsFromFlags(fn, record)),
       });
     },
   );
@@ -105,7 +95,7 @@ export async function main(argv: readonly string[]): Promise<void> {
       process.exitCode = await execute({
         explain: args.explain,
         maxInputBytes: args['max-input-bytes'] ?? DEFAULT_MAX_INPUT_BYTES,
-        steps: (input) => stepsFromFunctionConfig(input, FUNCTIONS, process.env.KRMKIT_FUNCTION || undefined),
+        steps: functionConfigSteps,
       });
     },
   );
@@ -119,11 +109,10 @@ export async function main(argv: readonly string[]): Promise<void> {
         '',
       ),
     async (args) => {
-      const path = pipelineFilePath(String(args.pipeline));
       process.exitCode = await execute({
         explain: args.explain,
         maxInputBytes: args['max-input-bytes'] ?? DEFAULT_MAX_INPUT_BYTES,
-        steps: () => compilePipeline(readYamlFile(path), FUNCTIONS, path),
+        steps: pipelineSteps(String(args.pipeline)),
       });
     },
   );

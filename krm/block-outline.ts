@@ -63,7 +63,7 @@ export class Outline {
       const line = this.lines[i] as Line;
       if (!line.structural) continue;
       if (line.indent > column) continue;
-      if (flushSequence && line.indent === column && /^- |^-$/.test(line.text.slice(column))) continue;
+      if (flushSequence && line.indent === column && startsItem(line.text.slice(column))) continue;
       break;
     }
     // Trailing blank and comment lines belong to what follows.
@@ -116,7 +116,7 @@ export class Outline {
       const line = this.lines[i] as Line;
       if (!line.structural) continue;
       const content = line.text.slice(line.indent);
-      if (/^- |^-$/.test(content)) return { kind: 'seq', line: i, column: line.indent, end: entry.end };
+      if (startsItem(content)) return { kind: 'seq', line: i, column: line.indent, end: entry.end };
       return { kind: 'map', line: i, column: line.indent, end: entry.end };
     }
     return undefined;
@@ -131,7 +131,7 @@ export class Outline {
       if (!line.structural) continue;
       if (line.indent < node.column) break;
       const content = line.text.slice(node.column);
-      if (line.indent !== node.column || !/^- |^-$/.test(content)) throw new UnsupportedYaml(`unexpected sequence item at line ${i + 1}`);
+      if (line.indent !== node.column || !startsItem(content)) throw new UnsupportedYaml(`unexpected sequence item at line ${i + 1}`);
       const end = this.extent(i, node.column, node.end, false);
       const afterDash = content.slice(1);
       const spaces = afterDash.length - afterDash.trimStart().length;
@@ -182,6 +182,11 @@ export interface Item {
   column: number;
   end: number;
   value: BlockNode | undefined;
+}
+
+/** `- item` or a lone `-`: a block sequence entry starts here. */
+function startsItem(text: string): boolean {
+  return /^- |^-$/.test(text);
 }
 
 /** `name:` / `"quoted key":` at the start of text; the key length includes the colon. */

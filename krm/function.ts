@@ -1,7 +1,7 @@
 import { KrmConfigError } from './errors.js';
 import type { OptionSpecs } from './options.js';
 import { isPlainMap, type Path } from './path.js';
-import { containersOf, podTemplateOf, type ContainerListName, type ContainerRef, type PodTemplate, type PodTemplateKind } from './pod-template.js';
+import type { ContainerListName, ContainerRef, PodTemplate, PodTemplateKind } from './pod-template.js';
 import type { Resource, KubeObject } from './resource.js';
 import type { Finding } from './results.js';
 import { parseSelector, ResourceFilter, type Selection } from './select.js';
@@ -85,4 +85,3 @@ export function makeFilter(functionName: string, config: CommonConfig): Resource
   return new ResourceFilter(functionName, config);
 }
 
-export { containersOf, podTemplateOf };

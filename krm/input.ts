@@ -92,7 +92,7 @@ function readYaml(text: string): InputBody {
 
   const first = objects[0];
   if (first && objects.length === 1 && isResourceList(first.object)) {
-    return readResourceList(first.object, first.host, documents);
+    return readResourceList(first.object, 'yaml', documents, first.host);
   }
   for (const { document, object, host } of objects) {
     collectResources(object, document.index, host.firstLine, host, resources);
@@ -100,7 +100,7 @@ function readYaml(text: string): InputBody {
   return { envelope: 'stream', format: 'yaml', documents, resources };
 }
 
-function readResourceList(list: KubeObject, host: YamlHost, documents: StreamDocument[]): InputBody {
+function readResourceList(list: KubeObject, format: Input['format'], documents: StreamDocument[], host?: YamlHost, onChange?: () => void): InputBody {
   const items = list.items ?? [];
   if (!Array.isArray(items)) {
     throw new KrmInputError(`expected a list, got ${describeValue(items)}`, { documentIndex: 0, resource: 'ResourceList', field: ['items'] });
@@ -114,9 +114,9 @@ function readResourceList(list: KubeObject, host: YamlHost, documents: StreamDoc
         field: ['items', index],
       });
     }
-    collectResources(item, index, undefined, host, resources, ['items', index]);
+    collectResources(item, index, undefined, host, resources, ['items', index], onChange);
   });
-  const input: InputBody = { envelope: 'resourceList', format: 'yaml', documents, resources };
+  const input: InputBody = { envelope: 'resourceList', format, documents, resources };
   if (list.functionConfig !== undefined && list.functionConfig !== null) input.functionConfig = list.functionConfig;
   return input;
 }
@@ -135,18 +135,8 @@ function readJson(text: string): InputBody {
   const markChanged = (): void => {
     document.jsonChanged = true;
   };
+  if (isResourceList(value)) return readResourceList(value, 'json', [document], undefined, markChanged);
   const resources: Resource[] = [];
-  if (isResourceList(value)) {
-    const items = value.items ?? [];
-    if (!Array.isArray(items)) throw new KrmInputError('expected a list', { documentIndex: 0, resource: 'ResourceList', field: ['items'] });
-    items.forEach((item, index) => {
-      if (!isPlainMap(item)) throw new KrmInputError(`expected a Kubernetes object, got ${describeValue(item)}`, { documentIndex: index, field: ['items', index] });
-      collectResources(item, index, undefined, undefined, resources, ['items', index], markChanged);
-    });
-    const input: InputBody = { envelope: 'resourceList', format: 'json', documents: [document], resources };
-    if (value.functionConfig !== undefined && value.functionConfig !== null) input.functionConfig = value.functionConfig;
-    return input;
-  }
   collectResources(value, 0, 1, undefined, resources, [], markChanged);
   return { envelope: 'stream', format: 'json', documents: [document], resources };
 }
@@ -240,14 +230,7 @@ export function describeValue(value: unknown): string {
 function loadDocument(text: string, documentIndex: number, firstLine: number): { value: unknown; parsed?: Document.Parsed } {
   if (!hasContent(text)) return { value: undefined };
   if (text.includes('&') && text.includes('*')) {
-    const parsed = parseEditableDocument(text);
-    const problem = parsed.errors[0];
-    if (problem) {
-      throw new KrmInputError(firstLineOf(problem.message), {
-        documentIndex,
-        line: firstLine + (problem.linePos?.[0].line ?? 1) - 1,
-      });
-    }
+    const parsed = parseEditableDocument(text, documentIndex, firstLine);
     try {
       return { value: parsed.toJS({ maxAliasCount: 100 }), parsed };
     } catch (error) {

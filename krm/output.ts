@@ -3,7 +3,7 @@ import type { Input } from './input.js';
 import type { Resource } from './resource.js';
 import type { Result } from './results.js';
 import { mappingLines, type BlockStyle } from './block-writer.js';
-import { styleOf } from './yaml-style.js';
+import { blockStyleOf } from './yaml-style.js';
 
 /**
  * Writes resources back in the envelope they came in. Stream documents nobody changed are
@@ -56,9 +56,7 @@ function writeYaml(input: Input, generated: readonly Resource[], results: readon
 
 /** Generated documents are printed the way the stream's first object document is written. */
 function generatedStyle(input: Input): BlockStyle {
-  const sample = input.documents.find((document) => document.host)?.text ?? '';
-  const style = styleOf(sample);
-  return { indent: style.indent ?? 2, indentSequences: style.indentSeq ?? true };
+  return blockStyleOf(input.documents.find((document) => document.host)?.text ?? '');
 }
 
 function writeJson(input: Input, generated: readonly Resource[], results: readonly Result[]): string {

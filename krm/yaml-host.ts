@@ -1,8 +1,7 @@
 import { isAlias, isCollection, isMap, isScalar, isSeq, visit, type Document, type Node } from 'yaml';
-import { KrmInputError } from './errors.js';
 import { deleteAt, getAt, setAt, type Path } from './path.js';
 import { spliceEdits, type Edit } from './splice-edits.js';
-import { parseEditableDocument, styleOf } from './yaml-style.js';
+import { blockStyleOf, parseEditableDocument, styleOf } from './yaml-style.js';
 
 interface RecordedEdit extends Edit {
   value?: unknown;
@@ -36,14 +35,7 @@ export class YamlHost {
   /** The edited document as a `yaml` Document (parsed on first use, edits applied). */
   get document(): Document.Parsed {
     if (!this.parsed) {
-      const document = parseEditableDocument(this.source);
-      const problem = document.errors[0];
-      if (problem) {
-        throw new KrmInputError(problem.message.split('\n')[0] ?? problem.message, {
-          documentIndex: this.documentIndex,
-          line: this.firstLine + (problem.linePos?.[0].line ?? 1) - 1,
-        });
-      }
+      const document = parseEditableDocument(this.source, this.documentIndex, this.firstLine);
       expandAliases(document);
       for (const edit of this.edits) {
         if (edit.op === 'set') setNode(document, edit.path, edit.value);
@@ -88,12 +80,11 @@ export class YamlHost {
 
   /** The document's text with its edits. */
   render(): string {
-    const style = styleOf(this.source);
     if (!this.parsed && this.root !== undefined) {
-      const spliced = spliceEdits(this.source, this.edits, this.root, { indent: style.indent ?? 2, indentSequences: style.indentSeq ?? true });
+      const spliced = spliceEdits(this.source, this.edits, this.root, blockStyleOf(this.source));
       if (spliced !== undefined) return spliced;
     }
-    return this.document.toString(style);
+    return this.document.toString(styleOf(this.source));
   }
 }
 

@@ -1,3 +1,5 @@
+import type { BlockStyle } from './block-writer.js';
+import { KrmInputError } from './errors.js';
 import {
   parseDocument,
   type Document,
@@ -46,9 +48,20 @@ export const yamlParseOptions: ParseOptions & DocumentOptions & SchemaOptions = 
   keepSourceTokens: false,
 };
 
-/** Parses one document for editing; comments, key order and scalar styles are kept. */
-export function parseEditableDocument(text: string): Document.Parsed {
-  return parseDocument(text, yamlParseOptions);
+/**
+ * Parses one document for editing; comments, key order and scalar styles are kept. Its
+ * first problem becomes an error naming the document and the line in the whole input.
+ */
+export function parseEditableDocument(text: string, documentIndex: number, firstLine: number): Document.Parsed {
+  const document = parseDocument(text, yamlParseOptions);
+  const problem = document.errors[0];
+  if (problem) {
+    throw new KrmInputError(problem.message.split('\n')[0] ?? problem.message, {
+      documentIndex,
+      line: firstLine + (problem.linePos?.[0].line ?? 1) - 1,
+    });
+  }
+  return document;
 }
 
 /**
@@ -64,6 +77,12 @@ export function styleOf(source: string): ToStringOptions {
     minContentWidth: 0,
     flowCollectionPadding: false,
   };
+}
+
+/** The same style for the splice writer and generated documents. */
+export function blockStyleOf(source: string): BlockStyle {
+  const style = styleOf(source);
+  return { indent: style.indent ?? 2, indentSequences: style.indentSeq ?? true };
 }
 
 function indentWidthOf(source: string): number {
