@@ -39,7 +39,7 @@ export class YamlHost {
       expandAliases(document);
       for (const edit of this.edits) {
         if (edit.op === 'set') setNode(document, edit.path, edit.value);
-        else document.deleteIn(edit.path);
+        else deleteNode(document, edit.path);
       }
       this.parsed = document;
     }
@@ -53,7 +53,7 @@ export class YamlHost {
   }
 
   delete(path: Path): void {
-    if (this.parsed) this.parsed.deleteIn(path);
+    if (this.parsed) deleteNode(this.parsed, path);
     else this.edits.push({ op: 'delete', path });
     this.changed = true;
   }
@@ -156,6 +156,17 @@ function setNode(document: Document, path: Path, value: unknown): void {
     }
     parent = child;
   }
+}
+
+/**
+ * Like `Document.deleteIn`, but a collection the delete empties goes back to flow style:
+ * `yaml` prints an empty block collection as `[]` on a line of its own under its key,
+ * which is not valid YAML.
+ */
+function deleteNode(document: Document, path: Path): void {
+  document.deleteIn(path);
+  const parent = path.length > 1 ? document.getIn(path.slice(0, -1), true) : document.contents;
+  if ((isMap(parent) || isSeq(parent)) && parent.items.length === 0) parent.flow = true;
 }
 
 function nestedValue(path: Path, value: unknown): unknown {

@@ -77,6 +77,16 @@ spec:
     expect(output).toBe('apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations:\n    a: b\nspec:\n  securityContext:\n    runAsNonRoot: true\n  containers:\n    - name: c\n      image: i\n');
   });
 
+  it('writes valid YAML when edits fill an empty list and empty it again (yaml printer fallback)', () => {
+    const text = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: a\n    image: i\n    env: []\n    ports: []\n';
+    const output = edit(text, (resource) => {
+      resource.set(['spec', 'containers', 0, 'env', 0], 'a');
+      resource.delete(['spec', 'containers', 0, 'env', 0]);
+    });
+    expect(load(output)).toEqual({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'a', image: 'i', env: [], ports: [] }] } });
+    expect(output).toContain('    env: []\n');
+  });
+
   it('deletes an entry with the comment right above it', () => {
     const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  annotations:\n    keep: "1"\n    # stale, from an earlier run\n    stale: "2"\n';
     expect(edit(text, (resource) => resource.delete(['metadata', 'annotations', 'stale']))).toBe('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  annotations:\n    keep: "1"\n');
