@@ -126,10 +126,12 @@ export async function main(argv: readonly string[]): Promise<void> {
       command
         .option('overlay', { type: 'string', describe: 'Overlay name (prod: the overlays/prod next to krmkit), overlay folder or pipeline file' })
         .option('config', { type: 'string', describe: 'A Pipeline file or one function config file' })
-        .option('include-hooks', { type: 'boolean', describe: 'Let functions edit Helm hooks (helm.sh/hook); by default they pass untouched' })
+        .option('include-hooks', { type: 'boolean', describe: 'Let every function edit Helm hooks (helm.sh/hook); by default only pod-hardening ones (security-context, inject-env) do' })
+        .option('exclude-hooks', { type: 'boolean', describe: 'Let no function edit Helm hooks: they pass byte for byte' })
         .option('report', { type: 'string', describe: `Also write findings and errors to this file (Helm 4 hides stderr); env ${REPORT_ENV}` })
         .option('explain', { type: 'boolean', describe: 'Print the JSON-patch operations each function applied (stderr)' })
         .conflicts('overlay', 'config')
+        .conflicts('include-hooks', 'exclude-hooks')
         .check((args) => {
           if (args.overlay === undefined && args.config === undefined) throw new Error('give --overlay NAME|PATH or --config FILE');
           return true;
@@ -143,6 +145,7 @@ export async function main(argv: readonly string[]): Promise<void> {
           ...(args.config !== undefined ? { config: args.config } : {}),
           ...(report ? { report } : {}),
           includeHooks: args['include-hooks'] ?? false,
+          excludeHooks: args['exclude-hooks'] ?? false,
           explain: args.explain ?? false,
         }),
       );

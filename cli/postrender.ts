@@ -21,8 +21,10 @@ export interface PostrenderOptions {
   overlay?: string;
   /** A Pipeline file, or one function's config (`kind: SecurityContext`, …). */
   config?: string;
-  /** Let functions edit Helm hooks too (Helm 4 sends them; by default they pass untouched). */
+  /** Every function edits Helm hooks (by default only those that harden pods do: see hookSteps). */
   includeHooks: boolean;
+  /** No function edits Helm hooks: they pass byte for byte. */
+  excludeHooks: boolean;
   /** Also write findings and errors to this file: Helm 4 hides a plugin's stderr. */
   report?: string;
   explain: boolean;
@@ -30,7 +32,7 @@ export interface PostrenderOptions {
 
 /** Flags taking a value, as `--flag=value` or `--flag value`. */
 const VALUE_FLAGS = { '--overlay': 'overlay', '--config': 'config', '--report': 'report' } as const;
-const SWITCHES = { '--include-hooks': 'includeHooks', '--explain': 'explain' } as const;
+const SWITCHES = { '--include-hooks': 'includeHooks', '--exclude-hooks': 'excludeHooks', '--explain': 'explain' } as const;
 
 /** Set when KRMKIT_REPORT names a file: the same as `--report FILE`, for helmfile and Helm 4. */
 export const REPORT_ENV = 'KRMKIT_REPORT';
@@ -42,7 +44,7 @@ export const HOOK_ANNOTATION = 'helm.sh/hook';
  * the full CLI explains it.
  */
 export function parsePostrenderArgs(args: readonly string[], env: NodeJS.ProcessEnv = process.env): PostrenderOptions | undefined {
-  const options: PostrenderOptions = { includeHooks: false, explain: false };
+  const options: PostrenderOptions = { includeHooks: false, excludeHooks: false, explain: false };
   const report = env[REPORT_ENV];
   if (report) options.report = report;
   for (let index = 0; index < args.length; index++) {
@@ -60,6 +62,7 @@ export function parsePostrenderArgs(args: readonly string[], env: NodeJS.Process
   }
   if (options.overlay === undefined && options.config === undefined) return undefined;
   if (options.overlay !== undefined && options.config !== undefined) return undefined;
+  if (options.includeHooks && options.excludeHooks) return undefined;
   return options;
 }
 
@@ -119,12 +122,28 @@ function stepsFromConfigFile(path: string): Step[] {
 }
 
 /**
- * Helm hooks (Jobs that migrate a database, test Pods) run outside the release's normal
- * rollout and Helm 3 never sends them to a post-renderer; so by default, under Helm 4 too,
- * every function leaves them alone. They still pass through, byte for byte.
+ * Which steps edit Helm hooks (Jobs that migrate a database, test Pods). Helm 3 never sends
+ * hooks to a post-renderer; Helm 4 does. By default a step edits them when its function
+ * hardens pods (`editsHooks`: security-context, inject-env), because the hook's pods are
+ * admitted like any other and a restricted namespace refuses a hook left alone; functions
+ * that generate objects or relate workloads leave them out. `all` (--include-hooks) and
+ * `none` (--exclude-hooks) override that for every step. A hook no step edits passes byte
+ * for byte.
  */
-export function leaveHooksAlone(steps: readonly Step[]): Step[] {
-  return steps.map((step) => ({ ...step, common: { ...step.common, exclude: [...step.common.exclude, { annotationSelector: HOOK_ANNOTATION }] } }));
+export type HookHandling = 'by-function' | 'all' | 'none';
+
+export function hookSteps(steps: readonly Step[], handling: HookHandling): Step[] {
+  if (handling === 'all') return [...steps];
+  return steps.map((step) =>
+    handling === 'by-function' && step.fn.editsHooks === true
+      ? step
+      : { ...step, common: { ...step.common, exclude: [...step.common.exclude, { annotationSelector: HOOK_ANNOTATION }] } },
+  );
+}
+
+function hookHandling(options: PostrenderOptions): HookHandling {
+  if (options.includeHooks) return 'all';
+  return options.excludeHooks ? 'none' : 'by-function';
 }
 
 export function postrenderJob(options: PostrenderOptions, cwd: string = process.cwd()): Job {
@@ -134,7 +153,7 @@ export function postrenderJob(options: PostrenderOptions, cwd: string = process.
     maxInputBytes: DEFAULT_MAX_INPUT_BYTES,
     steps: () => {
       const steps = options.config !== undefined ? stepsFromConfigFile(resolve(cwd, options.config)) : stepsFromPipelineFile(overlayPipelinePath(options.overlay as string, cwd));
-      return options.includeHooks ? steps : leaveHooksAlone(steps);
+      return hookSteps(steps, hookHandling(options));
     },
   };
   if (report) job.report = report;

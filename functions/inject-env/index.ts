@@ -48,6 +48,8 @@ export const injectEnv = defineFunction<InjectEnvConfig>({
     'onConflict: override',
   ].join('\n'),
   options: injectEnvOptions,
+  // Hook pods need the same environment as the release's pods (a migration reads PROD too).
+  editsHooks: true,
   parseConfig: parseInjectEnvConfig,
   run,
 });

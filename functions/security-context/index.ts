@@ -74,6 +74,8 @@ export const securityContext = defineFunction<SecurityContextConfig>({
     'writableTmp: true',
   ].join('\n'),
   options: securityContextOptions,
+  // A hook's pods face the same Pod Security admission as the release's.
+  editsHooks: true,
   parseConfig: parseSecurityContextConfig,
   run,
 });

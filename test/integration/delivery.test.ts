@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { hookDocuments, hookPipelineFile } from './hooks.js';
 import { isHook, isLocalConfig, maskGeneratedCertificates, objectSet, parseObjects, type SetOptions } from './objects.js';
 import {
   CHART,
@@ -24,9 +25,10 @@ import {
  * plugin, the stdin/stdout filter, kustomize and kpt. Compared as sets of parsed objects
  * without the tools' bookkeeping annotations (each tool orders and formats its own way).
  *
- * Helm hooks are the one planned difference: Helm 3 never sends them to a post-renderer and
- * krmkit's post-renderer leaves them alone under Helm 4 too (--include-hooks changes that),
- * while the filter, kustomize and kpt see a plain stream and treat hooks like the rest.
+ * Helm hooks are the one planned difference: Helm 3 never sends them to a post-renderer;
+ * under Helm 4 only the pod-hardening steps (security-context, inject-env) edit them by
+ * default (--include-hooks: every step; --exclude-hooks: none), while the filter, kustomize
+ * and kpt see a plain stream and treat hooks like the rest.
  */
 const CHARTS: ChartCase[] = [
   { name: 'base/chart', release: 'demo', chart: CHART },
@@ -58,26 +60,32 @@ describe.concurrent.each(CHARTS)('$name', (chartCase) => {
     const withoutHooks = await helmTemplate('helm3', helm3Home, chartCase, ['--no-hooks']);
     const hooks = set(plain.stdout, { drop: (object) => !isHook(object) });
 
-    const [filtered, filteredWithoutHooks, helm3, helm4, helm4WithHooks, kustomize, kpt] = await Promise.all([
+    const [filtered, filteredWithoutHooks, hardenedHooks, helm3, helm4, helm4WithHooks, helm4WithoutHooks, kustomize, kpt] = await Promise.all([
       filter(overlayDir(overlay), plain.stdout),
       filter(overlayDir(overlay), withoutHooks.stdout),
+      filter(hookPipelineFile(overlay), hookDocuments(plain.stdout)),
       helm3PostRender(helm3Home, chartCase, [`--overlay=${overlay}`]),
       helm4PostRender(home, chartCase, [`--overlay=${overlay}`]),
       helm4PostRender(home, chartCase, [`--overlay=${overlay}`, '--include-hooks']),
+      helm4PostRender(home, chartCase, [`--overlay=${overlay}`, '--exclude-hooks']),
       kustomizeManifests(overlay, plain.stdout),
       kptRender(overlay, plain.stdout),
     ]);
-    for (const [name, result] of Object.entries({ filtered, filteredWithoutHooks, helm3, helm4, helm4WithHooks, kustomize, kpt })) {
+    for (const [name, result] of Object.entries({ filtered, filteredWithoutHooks, hardenedHooks, helm3, helm4, helm4WithHooks, helm4WithoutHooks, kustomize, kpt })) {
       expect(result.status, `${name}: ${result.stderr}`).toBe(0);
     }
 
     // The overlay did something: the paths cannot agree by all doing nothing.
     expect(set(filtered.stdout)).not.toEqual(set(plain.stdout));
 
-    // Post-renderers: the overlay applied to everything but hooks, hooks exactly as rendered.
+    // Helm 3 (and Helm 4 with --exclude-hooks): the overlay applied to everything but hooks,
+    // hooks exactly as rendered.
     const postRendered = [...set(filteredWithoutHooks.stdout), ...hooks].sort();
     expect(set(helm3.stdout)).toEqual(postRendered);
-    expect(set(helm4.stdout)).toEqual(postRendered);
+    expect(set(helm4WithoutHooks.stdout)).toEqual(postRendered);
+    // Helm 4 by default: hooks through the pod-hardening steps only (which do change them).
+    if (hooks.length > 0) expect(set(hardenedHooks.stdout)).not.toEqual(hooks);
+    expect(set(helm4.stdout)).toEqual([...set(filteredWithoutHooks.stdout), ...(hooks.length > 0 ? set(hardenedHooks.stdout) : [])].sort());
 
     // Whole-stream paths: the filter, kustomize, kpt, and Helm 4 with --include-hooks.
     const whole = set(filtered.stdout);

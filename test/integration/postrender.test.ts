@@ -95,17 +95,42 @@ describe('the stream Helm 4 sends', () => {
     }
   });
 
-  it('leaves hooks byte for byte by default, and hardens them with --include-hooks', async () => {
+  it('hardens hooks by default with the pod-hardening steps only; --exclude-hooks leaves them byte for byte; --include-hooks lets every step in', async () => {
     const hookText = (text: string) => text.split(/^---$/m).filter((document) => document.includes('helm.sh/hook:'));
-    const [byDefault, withHooks] = await Promise.all([postrender(['--overlay=prod'], helm4Stream), postrender(['--overlay=prod', '--include-hooks'], helm4Stream)]);
-    expect(byDefault.status, byDefault.stderr).toBe(0);
-    expect(withHooks.status, withHooks.stderr).toBe(0);
+    const policyNames = (text: string) =>
+      parseObjects(text)
+        .filter((object) => object.kind === 'NetworkPolicy')
+        .map((object) => (object.metadata as { name: string }).name)
+        .sort();
+    const [byDefault, withoutHooks, withHooks] = await Promise.all([
+      postrender(['--overlay=prod'], helm4Stream),
+      postrender(['--overlay=prod', '--exclude-hooks'], helm4Stream),
+      postrender(['--overlay=prod', '--include-hooks'], helm4Stream),
+    ]);
+    for (const result of [byDefault, withoutHooks, withHooks]) expect(result.status, result.stderr).toBe(0);
     const original = hookText(helm4Stream);
     expect(original.length).toBeGreaterThan(0);
-    expect(hookText(byDefault.stdout).map((text) => text.trim())).toEqual(original.map((text) => text.trim()));
-    const hardened = parseObjects(withHooks.stdout).filter(isHook);
-    expect(JSON.stringify(hardened)).toContain('"runAsNonRoot":true');
-    expect(JSON.stringify(hardened)).toContain('"name":"PROD"');
+    const input = JSON.stringify(parseObjects(helm4Stream).filter(isHook));
+    expect(input).not.toContain('"readOnlyRootFilesystem":true');
+    expect(input).not.toContain('"name":"PROD"');
+
+    // Default: security-context and inject-env edit the hook; network-policy does not count it.
+    const hardened = JSON.stringify(parseObjects(byDefault.stdout).filter(isHook));
+    expect(hardened).toContain('"readOnlyRootFilesystem":true');
+    expect(hardened).toContain('"name":"PROD"');
+    expect(policyNames(byDefault.stdout)).not.toContain('flow-migrations-to-database-egress');
+
+    expect(hookText(withoutHooks.stdout).map((text) => text.trim())).toEqual(original.map((text) => text.trim()));
+    expect(JSON.stringify(parseObjects(withHooks.stdout).filter(isHook))).toBe(hardened);
+    expect(policyNames(withHooks.stdout)).toContain('flow-migrations-to-database-egress');
+  });
+
+  it('refuses --include-hooks together with --exclude-hooks (exit 2, nothing on stdout)', async () => {
+    expect(fastPathJob(['postrender', '--overlay=prod', '--include-hooks', '--exclude-hooks'])).toBeUndefined();
+    const result = await postrender(['--overlay=prod', '--include-hooks', '--exclude-hooks'], helm4Stream);
+    expect(result.status).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('include-hooks and exclude-hooks are mutually exclusive');
   });
 });
 
