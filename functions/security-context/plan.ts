@@ -193,6 +193,34 @@ function checkSeLinux(resource: PodTemplate['resource'], path: Path, value: unkn
   }
 }
 
+/**
+ * Probes and lifecycle handlers must not name a `host` (baseline since Kubernetes 1.34: a
+ * kubelet probing another address can be pointed at anything on the node's network). Not
+ * repaired: without the host the probe checks the pod itself, a different check.
+ */
+const PROBE_HANDLERS: readonly (readonly string[])[] = [
+  ['livenessProbe'],
+  ['readinessProbe'],
+  ['startupProbe'],
+  ['lifecycle', 'postStart'],
+  ['lifecycle', 'preStop'],
+];
+
+function checkProbeHosts(container: ContainerRef, profile: string, cannotFix: (path: Path, current: unknown, message: string) => void, resource: PodTemplate['resource']): void {
+  for (const handlerPath of PROBE_HANDLERS) {
+    let path: Path = container.path;
+    let handler: Record<string, unknown> | undefined = container.container;
+    for (const key of handlerPath) {
+      path = [...path, key];
+      handler = optionalMap(resource, path, handler?.[key]);
+    }
+    for (const action of ['httpGet', 'tcpSocket'] as const) {
+      const host = optionalMap(resource, [...path, action], handler?.[action])?.host;
+      if (host !== undefined && host !== null && host !== '') cannotFix([...path, action, 'host'], host, `${profile}: probe or lifecycle host must not be set (${String(host)})`);
+    }
+  }
+}
+
 interface ContainerPlanning {
   config: SecurityContextConfig;
   restricted: boolean;
@@ -219,6 +247,7 @@ function planContainer(container: ContainerRef, contextPath: Path, context: Reco
     }
   });
   checkSeLinux(resource, [...contextPath, 'seLinuxOptions'], context.seLinuxOptions, profile, cannotFix);
+  checkProbeHosts(container, profile, cannotFix, resource);
   if (linux && optionalMap(resource, [...contextPath, 'appArmorProfile'], context.appArmorProfile)?.type === 'Unconfined') {
     want([...contextPath, 'appArmorProfile', 'type'], 'Unconfined', 'RuntimeDefault', `${profile}: appArmorProfile.type must not be Unconfined`);
   }
