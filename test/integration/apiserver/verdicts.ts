@@ -14,18 +14,19 @@ export interface Violation {
   detail: string;
 }
 
-/** Splits at ", " outside parentheses, brackets and quotes. */
+/**
+ * Splits at ", " outside parentheses and brackets. (Quotes are not tracked: the server
+ * quotes values that contain quotes, `"…/db="unconfined""`, without escaping them.)
+ */
 function splitTopLevel(text: string): string[] {
   const parts: string[] = [];
   let depth = 0;
-  let quoted = false;
   let start = 0;
   for (let index = 0; index < text.length; index++) {
     const char = text[index];
-    if (char === '"') quoted = !quoted;
-    else if (!quoted && (char === '(' || char === '[')) depth++;
-    else if (!quoted && (char === ')' || char === ']')) depth--;
-    else if (!quoted && depth === 0 && char === ',' && text[index + 1] === ' ') {
+    if (char === '(' || char === '[') depth++;
+    else if (char === ')' || char === ']') depth--;
+    else if (depth === 0 && char === ',' && text[index + 1] === ' ') {
       parts.push(text.slice(start, index));
       start = index + 2;
     }
