@@ -7,7 +7,7 @@ import { parseObjects } from '../objects.js';
 import { filter, METRICS_SERVER, overlayDir, POSTRENDER, type Overlay } from '../paths.js';
 import { run, type ProcessRun } from '../process.js';
 import { pinnedVersions, toolPath } from '../tools.js';
-import { useApiServer, type ApiServer } from './harness.js';
+import { SERVER_TEST_TIMEOUT, useApiServer, type ApiServer } from './harness.js';
 import { helmHomesWithPlugin, type HelmHomes } from './helm-homes.js';
 import { judgeStream, refusals, type Profile, type StreamVerdict } from './judge.js';
 import { withoutSecurityContexts } from './strip-security.js';
@@ -136,5 +136,5 @@ describe.concurrent.each(CASES)('$name', (testCase) => {
     expect(after.pods.map((pod) => pod.workload).sort()).toEqual(before.pods.map((pod) => pod.workload).sort());
     // Generated objects (NetworkPolicies) go through the same checks.
     if (testCase.overlay === 'prod') expect(parseObjects(output).some((object) => object.kind === 'NetworkPolicy')).toBe(true);
-  });
+  }, SERVER_TEST_TIMEOUT);
 });

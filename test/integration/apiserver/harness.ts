@@ -32,6 +32,13 @@ export interface ApiServer {
   createNamespace(name: string, labels?: Record<string, string>): Promise<void>;
 }
 
+/**
+ * For tests that drive the server: a stream like cert-manager's (470 kB of CRDs, applied
+ * for real and then dry-run) takes several seconds alone and far longer while the 2 cores
+ * are shared with other suites. A limit, not a measurement: no test asserts a duration.
+ */
+export const SERVER_TEST_TIMEOUT = 300_000;
+
 const STATE_FILE = 'state.json';
 const FAILURE_FILE = 'failure.txt';
 const WAIT_FOR_OTHER_WORKER_MS = 180_000;

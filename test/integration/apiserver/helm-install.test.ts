@@ -7,7 +7,7 @@ import { parseObjects } from '../objects.js';
 import { CHART } from '../paths.js';
 import { run, type ProcessRun } from '../process.js';
 import { toolPath } from '../tools.js';
-import { useApiServer, type ApiServer } from './harness.js';
+import { SERVER_TEST_TIMEOUT, useApiServer, type ApiServer } from './harness.js';
 import { helmHomesWithPlugin, type HelmHomes } from './helm-homes.js';
 import { judgeBarePods, namespaceLabels } from './judge.js';
 
@@ -105,7 +105,7 @@ describe.concurrent.each([
     const created = await server.kubectl(['get', 'job', 'demo-migrations', '-o', 'json'], { namespace });
     expect(created.code, created.stderr).toBe(0);
     expect((await judgeBarePods(server, created.stdout, namespace)).every((pod) => pod.admitted)).toBe(true);
-  });
+  }, SERVER_TEST_TIMEOUT);
 });
 
 describe('what the checks catch', () => {
@@ -114,7 +114,7 @@ describe('what the checks catch', () => {
     const result = await helm('helm3', ['upgrade', '--install', 'demo', 'base/chart', '-n', namespace, '--timeout', TIMEOUT]);
     const warned = violations(result);
     expect(warned.length, result.stderr).toBeGreaterThan(0);
-  });
+  }, SERVER_TEST_TIMEOUT);
 
   it('a hook with no securityContext: Helm 3 cannot harden it (it never reaches the post-renderer); Helm 4 does by default, and not with --exclude-hooks', async () => {
     const chart = chartWithPlainHook();
@@ -138,5 +138,5 @@ describe('what the checks catch', () => {
     };
     expect(await judgeStoredHook('helm3', helm3Namespace)).toEqual([false]);
     expect(await judgeStoredHook('helm4', helm4Namespace)).toEqual([true]);
-  });
+  }, SERVER_TEST_TIMEOUT);
 });

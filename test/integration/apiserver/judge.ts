@@ -132,10 +132,21 @@ async function judgePods(server: ApiServer, pods: readonly BarePod[]): Promise<P
   });
 }
 
-/** Only the bare-Pod check, for streams whose objects were applied some other way (Helm hooks). */
+/**
+ * Only the bare-Pod check, in namespaces that already exist: for streams whose objects were
+ * applied some other way (Helm hooks). Workloads are namespaced, so those naming none get
+ * `namespace`.
+ */
 export function judgeBarePods(server: ApiServer, text: string, namespace: string): Promise<PodVerdict[]> {
   const objects = parseObjects(text).map((object) => (namespaceOf(object) ? object : { ...object, metadata: { ...(object.metadata as object), namespace } }));
   return judgePods(server, barePods(objects));
+}
+
+/** Only the bare-Pod check, with the stream's namespaces labelled first (what audit is compared with). */
+export async function judgePodTemplates(server: ApiServer, text: string, options: { namespace: string; profile: Profile }): Promise<PodVerdict[]> {
+  const namespaces = new Set([options.namespace, ...parseObjects(text).map(namespaceOf).filter((namespace): namespace is string => namespace !== undefined)]);
+  await Promise.all([...namespaces].map((namespace) => server.createNamespace(namespace, namespaceLabels(options.profile))));
+  return judgeBarePods(server, text, options.namespace);
 }
 
 /** A readable line per refused pod, for assertion messages. */
