@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -38,6 +38,7 @@ function freePort(): Promise<number> {
 function launch(runDir: string, name: string, command: string, args: readonly string[]): number {
   const log = openSync(join(runDir, 'server', `${name}.log`), 'a');
   const child = spawn(command, args, { detached: true, stdio: ['ignore', log, log] });
+  closeSync(log);
   child.unref();
   if (child.pid === undefined) throw new Error(`${name} did not start (${command})`);
   appendFileSync(join(runDir, PIDS_FILE), `${name} ${child.pid}\n`);
