@@ -3,7 +3,7 @@ import type { Resource } from '../../krm/resource.js';
 import { optionalMap, optionalMapList } from '../../krm/shape.js';
 import type { Labels } from './config.js';
 import { namespaceKeyOf, type NamespaceKey } from './namespaces.js';
-import type { PolicyPort } from './ports.js';
+import { addPorts, type PolicyPort } from './ports.js';
 import { hasLabels, readLabels } from './selectors.js';
 import { protocolOf, type Workload } from './workloads.js';
 
@@ -99,4 +99,50 @@ function resolvePort(service: Resource, index: number, port: Record<string, unkn
   const resolved: ServicePortTarget = { port: port.port, target };
   if (typeof port.name === 'string') resolved.name = port.name;
   return resolved;
+}
+
+/** A Service and one workload it selects, with its ports resolved for that workload's pods. */
+export interface ServiceBackend {
+  service: Resource;
+  workload: Workload;
+  ports: ServicePortTarget[];
+}
+
+/**
+ * Services by name, with the workloads they select: how references (webhook configurations,
+ * APIServices, host names in env and config) are resolved to pods. A Service rendered
+ * without a namespace sits in the release namespace, which may be any namespace asked for,
+ * and a caller without one may be in any namespace a Service names.
+ */
+export class ServiceLookup {
+  private readonly byName = new Map<string, ServiceBackend[]>();
+
+  constructor(entries: readonly { workload: Workload; services: readonly ServiceTarget[] }[]) {
+    for (const { workload, services } of entries) {
+      for (const { service, ports } of services) {
+        const list = this.byName.get(service.name) ?? [];
+        list.push({ service, workload, ports });
+        this.byName.set(service.name, list);
+      }
+    }
+  }
+
+  /** Whether the stream has a Service of that name (in that namespace, when given) that selects a workload. */
+  has(name: string, namespace?: NamespaceKey): boolean {
+    return this.find(name, namespace).length > 0;
+  }
+
+  find(name: string, namespace?: NamespaceKey): ServiceBackend[] {
+    const candidates = this.byName.get(name) ?? [];
+    if (namespace === undefined || namespace === '') return candidates;
+    return candidates.filter(({ service }) => service.namespace === undefined || service.namespace === namespace);
+  }
+}
+
+/** The target ports a Service port (number or name) reaches; every port when it names none the Service has. */
+export function targetsOf(ports: readonly ServicePortTarget[], wanted: number | string | undefined): PolicyPort[] {
+  const chosen = wanted === undefined ? [] : ports.filter((port) => port.port === wanted || port.name === wanted);
+  const targets: PolicyPort[] = [];
+  addPorts(targets, (chosen.length > 0 ? chosen : ports).map((port) => port.target));
+  return targets;
 }
