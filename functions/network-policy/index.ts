@@ -3,7 +3,7 @@ import { networkPolicyOptions, parseNetworkPolicyConfig, type NetworkPolicyConfi
 import { deriveEvidence, ingressControllersOf } from './evidence.js';
 import { isGenerated, PolicyIndex } from './existing-policies.js';
 import { ingressBackendsOf } from './ingress-backends.js';
-import { configuredGrants, describeWorkload, indexBackends, planNamespacePolicies, planWorkloadPolicies, serve } from './plan.js';
+import { configuredGrants, indexBackends, planNamespacePolicies, planWorkloadPolicies, serve } from './plan.js';
 import { renderPolicy } from './policy.js';
 import { ServiceIndex } from './services.js';
 import { workloadsOf } from './workloads.js';
@@ -40,7 +40,7 @@ function run(context: FunctionContext<NetworkPolicyConfig>): void {
     const names = targeting.map(({ service }) => service.name).join(', ');
     context.report({
       severity: 'warning',
-      message: `${describeWorkload(workload)} receives no ingress under default-deny Ingress, although Service ${names} targets it, and nothing in the stream names it: declare flows: [{from: {podSelector: {…}}, to: {podSelector: ${JSON.stringify(workload.podSelector.matchLabels ?? {})}}, ports: […]}], route an Ingress to it, or enable allowSameNamespace`,
+      message: `receives no ingress under default-deny Ingress, although Service ${names} targets it, and nothing in the stream names it: declare flows: [{from: {podSelector: {…}}, to: {podSelector: ${JSON.stringify(workload.podSelector.matchLabels ?? {})}}, ports: […]}], route an Ingress to it, or enable allowSameNamespace`,
       resource: workload.resource,
     });
   }
