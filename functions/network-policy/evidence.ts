@@ -191,7 +191,7 @@ function sends(policy: Resource, ruleIndex: number, from: Record<string, unknown
     if (!selects(pods, workload)) return false;
     if (!namespaces) return sameNamespace;
     const named = namespaces.matchLabels?.[NAMESPACE_NAME_LABEL];
-    return named === undefined || workload.namespace === '' || named === workload.namespace;
+    return named === undefined || named === workload.namespace;
   });
 }
 

@@ -2,6 +2,7 @@ import { generatedName } from '../../krm/generated-object.js';
 import type { Resource } from '../../krm/resource.js';
 import type { ClusterPeer, Direction, Flow, FlowEnd, NetworkPolicyConfig } from './config.js';
 import type { IngressBackend } from './ingress-backends.js';
+import { mayShareNamespace, namespaceKeyOf } from './namespaces.js';
 import { addPorts, portKey, type PolicyPort } from './ports.js';
 import { clusterPeer, flowPeer, NAMESPACE_NAME_LABEL, type Peer, type PlannedPolicy, type Rule } from './policy.js';
 import { hasLabels, matchesSelector, type LabelSelector } from './selectors.js';
@@ -25,14 +26,13 @@ export interface Grant {
   reason: string;
 }
 
-/** Ingress backends by namespace and Service name. */
+/** Ingress backends by Service name. */
 export function indexBackends(backends: readonly IngressBackend[]): Map<string, IngressBackend[]> {
   const index = new Map<string, IngressBackend[]>();
   for (const backend of backends) {
-    const key = JSON.stringify([backend.namespace, backend.service]);
-    const list = index.get(key) ?? [];
+    const list = index.get(backend.service) ?? [];
     list.push(backend);
-    index.set(key, list);
+    index.set(backend.service, list);
   }
   return index;
 }
@@ -42,7 +42,9 @@ export function serve(workload: Workload, services: ServiceTarget[], backends: R
   for (const service of services) addPorts(servicePorts, service.ports.map((port) => port.target));
   const ingressPorts: PolicyPort[] = [];
   for (const service of services) {
-    for (const backend of backends.get(JSON.stringify([workload.namespace, service.service.name])) ?? []) {
+    const serviceNamespace = namespaceKeyOf(service.service);
+    for (const backend of backends.get(service.service.name) ?? []) {
+      if (!mayShareNamespace(backend.namespace, serviceNamespace)) continue;
       const chosen = service.ports.filter((port) => backend.port === port.port || backend.port === port.name);
       // A backend without a port, or with one the Service lacks, is read as "the Service".
       addPorts(ingressPorts, (chosen.length > 0 ? chosen : service.ports).map((port) => port.target));

@@ -2,7 +2,7 @@ import { describeValue } from '../../krm/input.js';
 import type { Resource } from '../../krm/resource.js';
 import { optionalMap, optionalMapList } from '../../krm/shape.js';
 import type { Labels } from './config.js';
-import { namespaceKeyOf, type NamespaceKey } from './namespaces.js';
+import { mayShareNamespace, namespaceKeyOf, type NamespaceKey } from './namespaces.js';
 import { addPorts, type PolicyPort } from './ports.js';
 import { hasLabels, readLabels } from './selectors.js';
 import { protocolOf, type Workload } from './workloads.js';
@@ -23,6 +23,7 @@ export interface ServiceTarget {
 
 interface IndexedService {
   service: Resource;
+  namespace: NamespaceKey;
   /** Position in the stream: Services are listed in stream order. */
   order: number;
   selector: Labels;
@@ -49,28 +50,28 @@ export class ServiceIndex {
       const ports = optionalMapList(service, ['spec', 'ports'], spec.ports) ?? [];
       const first = Object.entries(selector)[0];
       if (spec.type === 'ExternalName' || !first) return;
-      const key = labelKey(namespaceKeyOf(service), first[0], first[1]);
+      const key = labelKey(first[0], first[1]);
       const list = this.byLabel.get(key) ?? [];
-      list.push({ service, order, selector, ports });
+      list.push({ service, namespace: namespaceKeyOf(service), order, selector, ports });
       this.byLabel.set(key, list);
     });
   }
 
-  /** The Services of the workload's namespace whose selector matches its pod labels, in stream order. */
+  /** The Services that may share the workload's namespace and whose selector matches its pod labels, in stream order. */
   targeting(workload: Workload): ServiceTarget[] {
     const candidates = new Set<IndexedService>();
     for (const [key, value] of Object.entries(workload.podLabels)) {
-      for (const entry of this.byLabel.get(labelKey(workload.namespace, key, value)) ?? []) candidates.add(entry);
+      for (const entry of this.byLabel.get(labelKey(key, value)) ?? []) candidates.add(entry);
     }
     return [...candidates]
-      .filter((entry) => hasLabels(workload.podLabels, entry.selector))
+      .filter((entry) => mayShareNamespace(entry.namespace, workload.namespace) && hasLabels(workload.podLabels, entry.selector))
       .sort((a, b) => a.order - b.order)
       .map(({ service, ports }) => ({ service, ports: ports.map((port, index) => resolvePort(service, index, port, workload)) }));
   }
 }
 
-function labelKey(namespace: NamespaceKey, key: string, value: string): string {
-  return JSON.stringify([namespace, key, value]);
+function labelKey(key: string, value: string): string {
+  return JSON.stringify([key, value]);
 }
 
 /**
