@@ -1,9 +1,11 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadAll } from 'js-yaml';
+import { dump, loadAll } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../helpers/cli.js';
+import { useApiServer, type ApiServer } from './apiserver/harness.js';
+import { isLocalConfig } from './objects.js';
 import { installHelm4Plugin, kptRender, kustomizeManifests, newHelmHome, POSTRENDER, type HelmHome } from './paths.js';
 import { run, type ProcessRun } from './process.js';
 import { toolPath } from './tools.js';
@@ -17,18 +19,11 @@ import { toolPath } from './tools.js';
  * and uninstalling one release leaves every object of the others in place.
  */
 
-// The API-server harness is owned by the `apiserver` branch (contract 2); imported by name so
-// this file compiles before that branch is merged. Without it the test fails, it never skips.
-interface ApiServer {
-  kubeconfig: string;
-  kubectl(args: string[], options?: { input?: string; namespace?: string }): Promise<{ code: number; stdout: string; stderr: string }>;
-  createNamespace(name: string, labels?: Record<string, string>): Promise<void>;
-}
-const HARNESS = './apiserver/harness.js';
 async function apiServer(): Promise<ApiServer> {
-  const harness = (await import(/* @vite-ignore */ HARNESS)) as { useApiServer(): Promise<ApiServer> };
-  return harness.useApiServer();
+  return useApiServer();
 }
+
+type KubeObject = Record<string, unknown>;
 
 const CHARTS = join(REPO_ROOT, 'test', 'integration', 'multi-release', 'charts');
 const NETPOL_CONFIG = (() => {
@@ -182,7 +177,9 @@ describe('kustomize and kpt outputs of two releases in one namespace apply toget
       expect(rendered.status, rendered.stderr).toBe(0);
       const result = tool === 'kustomize' ? await kustomizeManifests('prod', rendered.stdout) : await kptRender('prod', rendered.stdout);
       expect(result.status, result.stderr).toBe(0);
-      outputs.push(result.stdout);
+      // kpt also prints its package's local config (Kptfile, the Pipeline): not for the cluster.
+      const objects = (loadAll(result.stdout) as (KubeObject | null)[]).filter((object): object is KubeObject => object !== null && !isLocalConfig(object));
+      outputs.push(objects.map((object) => dump(object)).join('---\n'));
     }
     // kubectl applies a repeated object twice without complaint; Helm refuses it: check names first.
     const keys = outputs.flatMap((output) => (loadAll(output) as ({ kind?: string; metadata?: { name?: string; namespace?: string } } | null)[]).filter((object) => object !== null).map((object) => `${String(object?.kind)}/${object?.metadata?.namespace ?? namespace}/${String(object?.metadata?.name)}`));
