@@ -77,6 +77,24 @@ const baseCase: Case = {
   },
 };
 
+/** What Helm 3 hands a post-renderer: the same render without its hooks (the migrations Job). */
+const withoutHooks = base
+  .split(/^(?=---$)/m)
+  .filter((document) => !document.includes('helm.sh/hook'))
+  .join('');
+const helm3Case: Case = {
+  ...baseCase,
+  name: 'base/ through prod as Helm 3 post-renders it (hooks not in the stream)',
+  input: withoutHooks,
+  allow: () => {
+    const db = pod('demo', podLabels(base, 'StatefulSet', 'demo-database'));
+    return [
+      flow('migrations hook → database :5432 (declared flow)', pod('demo', podLabels(base, 'Job', 'demo-migrations')), db, 5432, 'postgres'),
+      flow('backend → database :5432', pod('demo', podLabels(base, 'Deployment', 'demo-backend')), db, 5432, 'postgres'),
+    ];
+  },
+};
+
 const ingressNginx: Case = {
   name: 'ingress-nginx-cloud.yaml',
   input: corpus('ingress-nginx-cloud.yaml'),
@@ -177,6 +195,7 @@ async function metricsServerChart(): Promise<string> {
 
 const CASES: Case[] = [
   baseCase,
+  helm3Case,
   ingressNginx,
   metricsServer('metrics-server-components.yaml', () => corpus('metrics-server-components.yaml'), NETPOL, 'metrics-server'),
   certManager,
