@@ -1,7 +1,13 @@
+import { DEFAULT_MAX_INPUT_BYTES } from '../krm/input.js';
+import { connectivity } from './connectivity.js';
 import { execute } from './execute.js';
 import { fastPathJob } from './fast-path.js';
 
 async function start(argv: readonly string[]): Promise<void> {
+  if (argv.length === 1 && argv[0] === 'connectivity') {
+    process.exitCode = await connectivity(DEFAULT_MAX_INPUT_BYTES);
+    return;
+  }
   const job = fastPathJob(argv);
   if (job) {
     process.exitCode = await execute(job);

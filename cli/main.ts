@@ -5,6 +5,7 @@ import { DEFAULT_MAX_INPUT_BYTES } from '../krm/input.js';
 import { readOptions, type OptionSpec } from '../krm/options.js';
 import { nearest } from '../krm/suggest.js';
 import { execute, reportFailure, EXIT_BAD_INPUT } from './execute.js';
+import { connectivity } from './connectivity.js';
 import { postrenderJob, REPORT_ENV } from './postrender.js';
 import { functionConfigSteps, functionSteps, pipelineSteps } from './steps.js';
 import { VERSION } from './version.js';
@@ -149,6 +150,18 @@ export async function main(argv: readonly string[]): Promise<void> {
           explain: args.explain ?? false,
         }),
       );
+    },
+  );
+
+  parser = parser.command(
+    'connectivity',
+    'Print the flows the NetworkPolicies of a stream allow: a table (from, to, port, why) and a Mermaid diagram',
+    (command) =>
+      command
+        .option('max-input-bytes', { type: 'number', describe: 'Refuse larger inputs', default: DEFAULT_MAX_INPUT_BYTES })
+        .example('helm template demo base/chart | $0 run overlays/prod | $0 connectivity', ''),
+    async (args) => {
+      process.exitCode = await connectivity(args['max-input-bytes']);
     },
   );
 

@@ -19,9 +19,9 @@ mkdir -p "$cache" "$bin"
 
 say() { printf 'install-tools: %s\n' "$*" >&2; }
 
-# go_tool NAME MODULE_PATH VERSION — builds MODULE_PATH@VERSION into $cache/NAME-VERSION/.
+# go_tool NAME MODULE_PATH VERSION [LDFLAGS] — builds MODULE_PATH@VERSION into $cache/NAME-VERSION/.
 go_tool() {
-  local name=$1 module=$2 version=$3
+  local name=$1 module=$2 version=$3 ldflags=${4:-}
   local dir="$cache/$name-$version"
   local built="$dir/$(basename "${module%%@*}")"
   # Module paths ending in a major-version suffix (…/kustomize/v5) build a binary named after the parent.
@@ -29,7 +29,7 @@ go_tool() {
   if [ ! -x "$built" ]; then
     say "building $name $version (go install $module@$version)"
     mkdir -p "$dir"
-    GOBIN="$dir" GOFLAGS=-mod=mod CGO_ENABLED=0 go install "$module@$version"
+    GOBIN="$dir" GOFLAGS=-mod=mod CGO_ENABLED=0 go install ${ldflags:+-ldflags "$ldflags"} "$module@$version"
   else
     say "$name $version already built"
   fi
@@ -39,6 +39,8 @@ go_tool() {
 go_tool helm3 helm.sh/helm/v3/cmd/helm "$HELM3_VERSION"
 go_tool helm4 helm.sh/helm/v4/cmd/helm "$HELM4_VERSION"
 go_tool kustomize sigs.k8s.io/kustomize/kustomize/v5 "$KUSTOMIZE_VERSION"
+# cyclonus: an independent NetworkPolicy simulator, the judge of the network-policy tests.
+go_tool cyclonus github.com/mattfenwick/cyclonus/cmd/cyclonus "$CYCLONUS_VERSION" "-s -w"
 # kpt: github.com/kptdev/kpt cannot be fetched through the Go module proxy (it refuses the
 # `kptdev/kpt/rollouts` module it depends on), so we build the last release published under
 # its former path. sum.golang.org has no entry for it, so checksum lookup is disabled for

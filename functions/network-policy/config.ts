@@ -3,7 +3,7 @@ import { describeValue } from '../../krm/input.js';
 import type { OptionSpecs } from '../../krm/options.js';
 import { isPlainMap, type Path } from '../../krm/path.js';
 import { nearest } from '../../krm/suggest.js';
-import { dnsLabel } from './names.js';
+import { dnsLabel } from '../../krm/generated-object.js';
 import { parsePorts, type PolicyPort } from './ports.js';
 
 export const FUNCTION_NAME = 'network-policy';
@@ -26,6 +26,8 @@ export interface ClusterPeer {
 export interface FlowEnd {
   namespace?: string;
   podSelector?: Labels;
+  /** Addresses outside the cluster (only on `to`): an egress-only flow to this CIDR. */
+  cidr?: string;
 }
 
 export interface Flow {
@@ -44,7 +46,24 @@ export interface NetworkPolicyConfig {
   allowSameNamespace: boolean;
   ingressControllers: ClusterPeer[];
   flows: Flow[];
+  /** Namespace-wide default-deny for Namespaces the stream itself contains (never system ones). */
+  namespaceDefaultDeny: boolean;
+  systemNamespaces: string[];
+  allowControlPlane: boolean;
+  controlPlaneCIDRs: string[];
+  allowAPIServer: boolean;
+  apiServerCIDRs: string[];
+  apiServerPorts: PolicyPort[];
+  allowKubelets: boolean;
+  allowExternalIngress: boolean;
+  externalIngressCIDRs: string[];
+  allowIngressControllerEgress: boolean;
+  allowReferences: boolean;
+  respectExistingPolicies: boolean;
 }
+
+/** Namespaces the cluster itself runs in: a namespace-wide policy there isolates every system pod. */
+export const DEFAULT_SYSTEM_NAMESPACES = ['kube-system', 'kube-public', 'kube-node-lease'];
 
 /** Where kube-dns runs in a stock cluster (kubeadm, EKS, GKE, AKS, kind all label it so). */
 export const DEFAULT_DNS: ClusterPeer = {
@@ -79,8 +98,49 @@ export const networkPolicyOptions: OptionSpecs = {
   },
   flows: {
     type: 'structured',
-    shape: 'list of {name, from: {namespace, podSelector}, to: {namespace, podSelector}, ports}',
-    description: 'Declared traffic between tiers: ingress on the receiving side, and egress on the sending side when Egress is denied.',
+    shape: 'list of {name, from: {namespace, podSelector}, to: {namespace, podSelector} or {cidr}, ports}',
+    description: 'Declared traffic: ingress on the receiving workloads of the stream, and egress on the sending ones when Egress is denied; `to: {cidr}` allows egress outside the cluster.',
+  },
+  namespaceDefaultDeny: {
+    type: 'boolean',
+    default: 'false',
+    description: 'Also deny by default every pod of a Namespace the stream itself contains (one `<namespace>-default-deny` policy), never in a system namespace. Off: only the stream\'s workloads are isolated.',
+  },
+  systemNamespaces: { type: 'stringList', description: 'Namespaces that never get a namespace-wide policy (default: kube-system, kube-public, kube-node-lease).' },
+  allowControlPlane: {
+    type: 'boolean',
+    default: 'true',
+    description: 'Allow the API server to reach the Services named by webhook configurations, APIServices and CRD conversion webhooks of the stream.',
+  },
+  controlPlaneCIDRs: { type: 'stringList', description: 'Where the API server calls from (default: anywhere, since it is not a pod).' },
+  allowAPIServer: {
+    type: 'boolean',
+    default: 'true',
+    description: 'Allow egress to the API server for workloads whose ServiceAccount a (Cluster)RoleBinding of the stream binds and that mount its token.',
+  },
+  apiServerCIDRs: { type: 'stringList', description: 'API server addresses (default: any address).' },
+  apiServerPorts: { type: 'structured', shape: 'list of ports', description: 'API server ports as policies see them after DNAT (default: [443, 6443]).' },
+  allowKubelets: { type: 'boolean', default: 'true', description: 'Allow egress to kubelets (TCP 10250) for workloads whose RBAC grants nodes/metrics, nodes/stats or nodes/proxy.' },
+  allowExternalIngress: {
+    type: 'boolean',
+    default: 'true',
+    description: 'Allow ingress from anywhere on the target ports of LoadBalancer and NodePort Services and Services with externalIPs.',
+  },
+  externalIngressCIDRs: { type: 'stringList', description: 'Sources allowed through LoadBalancer/NodePort/externalIPs Services (default: anywhere).' },
+  allowIngressControllerEgress: {
+    type: 'boolean',
+    default: 'true',
+    description: 'Allow an ingress controller of the stream (named by an IngressClass of the stream, or matching ingressControllers) egress to pods in every namespace.',
+  },
+  allowReferences: {
+    type: 'boolean',
+    default: 'true',
+    description: 'Allow traffic to Services a workload names in env values, args, command or the data of ConfigMaps it uses (svc, svc.ns, svc.ns.svc[.cluster.local], with scheme and port): egress on the caller, ingress on the callee.',
+  },
+  respectExistingPolicies: {
+    type: 'boolean',
+    default: 'true',
+    description: 'When egress is denied, give the stream\'s workloads the egress matching every ingress an existing NetworkPolicy of the stream grants them.',
   },
 };
 
@@ -95,6 +155,19 @@ export function parseNetworkPolicyConfig(options: Record<string, unknown>): Netw
     allowSameNamespace: (options.allowSameNamespace as boolean | undefined) ?? false,
     ingressControllers: parseIngressControllers(options.ingressControllers),
     flows: parseFlows(options.flows),
+    namespaceDefaultDeny: (options.namespaceDefaultDeny as boolean | undefined) ?? false,
+    systemNamespaces: (options.systemNamespaces as string[] | undefined) ?? DEFAULT_SYSTEM_NAMESPACES,
+    allowControlPlane: (options.allowControlPlane as boolean | undefined) ?? true,
+    controlPlaneCIDRs: parseCIDRs(options.controlPlaneCIDRs, 'controlPlaneCIDRs'),
+    allowAPIServer: (options.allowAPIServer as boolean | undefined) ?? true,
+    apiServerCIDRs: parseCIDRs(options.apiServerCIDRs, 'apiServerCIDRs'),
+    apiServerPorts: options.apiServerPorts === undefined || options.apiServerPorts === null ? DEFAULT_API_SERVER_PORTS : parsePorts(options.apiServerPorts, ['apiServerPorts']),
+    allowKubelets: (options.allowKubelets as boolean | undefined) ?? true,
+    allowExternalIngress: (options.allowExternalIngress as boolean | undefined) ?? true,
+    externalIngressCIDRs: parseCIDRs(options.externalIngressCIDRs, 'externalIngressCIDRs'),
+    allowIngressControllerEgress: (options.allowIngressControllerEgress as boolean | undefined) ?? true,
+    allowReferences: (options.allowReferences as boolean | undefined) ?? true,
+    respectExistingPolicies: (options.respectExistingPolicies as boolean | undefined) ?? true,
   };
   // Any NetworkPolicy isolates the pods it selects in its direction, so an allow rule
   // without the matching deny would silently cut every other connection of those pods.
@@ -106,6 +179,23 @@ export function parseNetworkPolicyConfig(options: Record<string, unknown>): Netw
     if (config.flows.length > 0) throw new KrmConfigError(FUNCTION_NAME, 'flows take effect only with defaultDeny set (Ingress, Egress or both)', ['flows']);
   }
   return config;
+}
+
+/** The API server as policies see it: after kube-proxy's DNAT, the endpoint port (443 or 6443). */
+export const DEFAULT_API_SERVER_PORTS: PolicyPort[] = [
+  { protocol: 'TCP', port: 443 },
+  { protocol: 'TCP', port: 6443 },
+];
+
+const CIDR = /^(\d{1,3}(\.\d{1,3}){3}\/\d{1,2}|[0-9a-fA-F:]+\/\d{1,3})$/;
+
+function parseCIDRs(raw: unknown, field: string): string[] {
+  return ((raw as string[] | undefined) ?? []).map((cidr, index) => parseCIDR(cidr, [field, index]));
+}
+
+function parseCIDR(raw: unknown, path: Path): string {
+  if (typeof raw !== 'string' || !CIDR.test(raw)) throw new KrmConfigError(FUNCTION_NAME, `expected a CIDR such as 10.0.0.0/8, got ${describeValue(raw)}`, path);
+  return raw;
 }
 
 function parseDirections(values: readonly string[]): Direction[] {
@@ -173,8 +263,14 @@ function parseFlow(raw: unknown, path: Path): Flow {
 
 function parseFlowEnd(raw: unknown, path: Path): FlowEnd {
   const map = expectMap(raw, path, '{namespace, podSelector}');
-  checkKeys(map, ['namespace', 'podSelector'], path);
+  const isTo = path[path.length - 1] === 'to';
+  checkKeys(map, isTo ? ['namespace', 'podSelector', 'cidr'] : ['namespace', 'podSelector'], path);
   const end: FlowEnd = {};
+  if (isTo && map.cidr !== undefined && map.cidr !== null) {
+    if (map.namespace !== undefined || map.podSelector !== undefined) throw new KrmConfigError(FUNCTION_NAME, 'a flow goes either to pods (namespace, podSelector) or to a cidr, not both', path);
+    end.cidr = parseCIDR(map.cidr, [...path, 'cidr']);
+    return end;
+  }
   if (map.namespace !== undefined && map.namespace !== null) {
     if (typeof map.namespace !== 'string' || map.namespace === '') throw new KrmConfigError(FUNCTION_NAME, `expected a namespace name, got ${describeValue(map.namespace)}`, [...path, 'namespace']);
     end.namespace = map.namespace;
@@ -185,6 +281,7 @@ function parseFlowEnd(raw: unknown, path: Path): FlowEnd {
 
 /** `frontend` for `{podSelector: {tier: frontend}}`, `monitoring` for `{namespace: monitoring}`. */
 function describeEnd(end: FlowEnd): string {
+  if (end.cidr) return end.cidr;
   const parts = [...(end.namespace ? [end.namespace] : []), ...Object.values(end.podSelector ?? {})];
   return parts.length > 0 ? parts.join('-') : 'all';
 }

@@ -1,7 +1,7 @@
 import type { Resource } from '../../krm/resource.js';
 import { optionalList, optionalMap, optionalStringList } from '../../krm/shape.js';
-import { MANAGED_BY, MANAGED_BY_LABEL } from './names.js';
-import { namespaceKeyOf, type NamespaceKey } from './namespaces.js';
+import { isGeneratedObject } from '../../krm/generated-object.js';
+import { mayShareNamespace, namespaceKeyOf, type NamespaceKey } from './namespaces.js';
 import { matchesSelector, readLabelSelector, type LabelSelector } from './selectors.js';
 import type { Workload } from './workloads.js';
 
@@ -10,11 +10,12 @@ export function isNetworkPolicy(resource: Resource): boolean {
 }
 
 export function isGenerated(policy: Resource): boolean {
-  return policy.labels[MANAGED_BY_LABEL] === MANAGED_BY;
+  return isGeneratedObject(policy);
 }
 
 /** Policies that let some ingress through, and the pods they apply to. */
 interface IngressPolicy {
+  namespace: NamespaceKey;
   selector: LabelSelector;
 }
 
@@ -25,16 +26,15 @@ interface IngressPolicy {
  * checked against each workload.
  */
 export class PolicyIndex {
-  private readonly byName = new Map<string, Resource>();
+  private readonly byName = new Map<string, Resource[]>();
   private readonly ingressByLabel = new Map<string, IngressPolicy[]>();
-  private readonly ingressOthers = new Map<NamespaceKey, IngressPolicy[]>();
+  private readonly ingressOthers: IngressPolicy[] = [];
 
   constructor(resources: readonly Resource[]) {
     for (const policy of resources) {
       if (!isNetworkPolicy(policy)) continue;
       const namespace = namespaceKeyOf(policy);
-      const nameKey = JSON.stringify([namespace, policy.name]);
-      if (!this.byName.has(nameKey)) this.byName.set(nameKey, policy);
+      this.byName.set(policy.name, [...(this.byName.get(policy.name) ?? []), policy]);
 
       const spec = optionalMap(policy, ['spec'], policy.object.spec) ?? {};
       const selector = readLabelSelector(policy, ['spec', 'podSelector'], spec.podSelector) ?? {};
@@ -42,24 +42,24 @@ export class PolicyIndex {
       const rules = optionalList(policy, ['spec', 'ingress'], spec.ingress) ?? [];
       if ((types && !types.includes('Ingress')) || rules.length === 0) continue;
       const first = Object.entries(selector.matchLabels ?? {})[0];
-      const [map, key] = first ? [this.ingressByLabel, JSON.stringify([namespace, first[0], first[1]])] : [this.ingressOthers, namespace];
-      const list = map.get(key) ?? [];
-      list.push({ selector });
-      map.set(key, list);
+      if (!first) {
+        this.ingressOthers.push({ namespace, selector });
+        continue;
+      }
+      const key = JSON.stringify(first);
+      this.ingressByLabel.set(key, [...(this.ingressByLabel.get(key) ?? []), { namespace, selector }]);
     }
   }
 
-  /** The NetworkPolicy of that namespace and name already in the stream, if any. */
+  /** A NetworkPolicy of that name already in the stream that may land in the same namespace, if any. */
   named(namespace: NamespaceKey, name: string): Resource | undefined {
-    return this.byName.get(JSON.stringify([namespace, name]));
+    return (this.byName.get(name) ?? []).find((policy) => mayShareNamespace(namespaceKeyOf(policy), namespace));
   }
 
   /** Whether some policy (the chart's own or a generated one) selects the workload's pods and lets some ingress through. */
   allowsIngressTo(workload: Workload): boolean {
-    const candidates = [...(this.ingressOthers.get(workload.namespace) ?? [])];
-    for (const [key, value] of Object.entries(workload.podLabels)) {
-      candidates.push(...(this.ingressByLabel.get(JSON.stringify([workload.namespace, key, value])) ?? []));
-    }
-    return candidates.some((policy) => matchesSelector(workload.podLabels, policy.selector));
+    const candidates = [...this.ingressOthers];
+    for (const entry of Object.entries(workload.podLabels)) candidates.push(...(this.ingressByLabel.get(JSON.stringify(entry)) ?? []));
+    return candidates.some((policy) => mayShareNamespace(policy.namespace, workload.namespace) && matchesSelector(workload.podLabels, policy.selector));
   }
 }

@@ -1,33 +1,36 @@
 import { defineFunction, type FunctionContext } from '../../krm/function.js';
 import { networkPolicyOptions, parseNetworkPolicyConfig, type NetworkPolicyConfig } from './config.js';
+import { deriveEvidence, ingressControllersOf } from './evidence.js';
 import { isGenerated, PolicyIndex } from './existing-policies.js';
 import { ingressBackendsOf } from './ingress-backends.js';
-import { namespacesOf } from './namespaces.js';
-import { indexBackends, planPolicies, serve } from './plan.js';
+import { configuredGrants, indexBackends, planNamespacePolicies, planWorkloadPolicies, serve } from './plan.js';
 import { renderPolicy } from './policy.js';
 import { ServiceIndex } from './services.js';
 import { workloadsOf } from './workloads.js';
 
 function run(context: FunctionContext<NetworkPolicyConfig>): void {
   const { config, resources } = context;
-  const namespaces = namespacesOf(resources, (resource) => context.inScope(resource));
+  if (config.defaultDeny.length === 0) return;
   const services = new ServiceIndex(resources);
   const backends = indexBackends(ingressBackendsOf(resources));
-  const served = workloadsOf(context).map((workload) => serve(workload, services.targeting(workload), backends));
+  const workloads = workloadsOf(context);
+  const served = workloads.map((workload) => serve(workload, services.targeting(workload), backends));
+  const controllers = ingressControllersOf(config, resources, workloads);
+  const evidence = deriveEvidence(config, resources, served, controllers);
+  const grants = [...configuredGrants(config, served, controllers), ...evidence.grants];
 
+  const ownedNamespaces = resources.filter((resource) => resource.kind === 'Namespace' && resource.apiVersion === 'v1' && context.inScope(resource));
   const existing = new PolicyIndex(resources);
-  for (const policy of planPolicies(config, namespaces, served)) {
+  for (const policy of [...planNamespacePolicies(config, ownedNamespaces), ...planWorkloadPolicies(config, served, grants)]) {
     const found = existing.named(policy.namespace, policy.name);
     if (!found) {
       context.add(renderPolicy(policy));
     } else if (!isGenerated(found)) {
-      context.report({
-        severity: 'info',
-        message: `a NetworkPolicy named ${policy.name} is already in the stream; the ${policy.rule} policy was not generated`,
-        resource: found,
-      });
+      context.report({ severity: 'info', message: `a NetworkPolicy named ${policy.name} is already in the stream; the ${policy.rule} policy was not generated`, resource: found });
     }
   }
+
+  for (const { workload, message } of evidence.unresolved) context.report({ severity: 'warning', message, resource: workload.resource });
 
   if (!config.defaultDeny.includes('Ingress')) return;
   // Read again: the stream now holds the policies just generated.
@@ -37,7 +40,7 @@ function run(context: FunctionContext<NetworkPolicyConfig>): void {
     const names = targeting.map(({ service }) => service.name).join(', ');
     context.report({
       severity: 'warning',
-      message: `receives no ingress under default-deny Ingress, although Service ${names} targets it: enable allowSameNamespace, route an Ingress to it, or declare a flow to it`,
+      message: `receives no ingress under default-deny Ingress, although Service ${names} targets it, and nothing in the stream names it: declare flows: [{from: {podSelector: {…}}, to: {podSelector: ${JSON.stringify(workload.podSelector.matchLabels ?? {})}}, ports: […]}], route an Ingress to it, or enable allowSameNamespace`,
       resource: workload.resource,
     });
   }
@@ -46,7 +49,8 @@ function run(context: FunctionContext<NetworkPolicyConfig>): void {
 export const networkPolicy = defineFunction<NetworkPolicyConfig>({
   name: 'network-policy',
   kind: 'NetworkPolicies',
-  summary: 'Generate NetworkPolicies: default deny per namespace, DNS egress, ingress on Service ports from the same namespace, the ingress controller and declared tier flows.',
+  summary:
+    'Generate one NetworkPolicy per workload of the stream (<workload>-<kind>): default deny, with the traffic the stream implies allowed — DNS, Services named in env/args/config, webhooks and APIServices from the control plane, the API server and kubelets from RBAC, LoadBalancer/NodePort ingress, Ingress backends and declared flows.',
   example: [
     'apiVersion: krmkit.dev/v1alpha1',
     'kind: NetworkPolicies',

@@ -1,10 +1,11 @@
-import type { Flow, FlowEnd, NetworkPolicyConfig } from './config.js';
+import { generatedName } from '../../krm/generated-object.js';
+import type { Resource } from '../../krm/resource.js';
+import type { ClusterPeer, Direction, Flow, FlowEnd, NetworkPolicyConfig } from './config.js';
 import type { IngressBackend } from './ingress-backends.js';
-import { dnsLabel, policyName } from './names.js';
-import type { NamespaceKey } from './namespaces.js';
-import { addPorts, type PolicyPort } from './ports.js';
-import { clusterPeer, flowPeer, type PlannedPolicy } from './policy.js';
-import { hasLabels, selectorFromLabels } from './selectors.js';
+import { mayShareNamespace, namespaceKeyOf } from './namespaces.js';
+import { addPorts, portKey, type PolicyPort } from './ports.js';
+import { clusterPeer, flowPeer, NAMESPACE_NAME_LABEL, type Peer, type PlannedPolicy, type Rule } from './policy.js';
+import { hasLabels, matchesSelector, type LabelSelector } from './selectors.js';
 import type { ServiceTarget } from './services.js';
 import type { Workload } from './workloads.js';
 
@@ -16,14 +17,22 @@ export interface ServedWorkload {
   ingressPorts: PolicyPort[];
 }
 
-/** Ingress backends by namespace and Service name. */
+/** One allow the evidence asks for, on one workload's policy. */
+export interface Grant {
+  workload: Workload;
+  direction: Direction;
+  peers: Peer[];
+  ports: PolicyPort[];
+  reason: string;
+}
+
+/** Ingress backends by Service name. */
 export function indexBackends(backends: readonly IngressBackend[]): Map<string, IngressBackend[]> {
   const index = new Map<string, IngressBackend[]>();
   for (const backend of backends) {
-    const key = JSON.stringify([backend.namespace, backend.service]);
-    const list = index.get(key) ?? [];
+    const list = index.get(backend.service) ?? [];
     list.push(backend);
-    index.set(key, list);
+    index.set(backend.service, list);
   }
   return index;
 }
@@ -33,7 +42,9 @@ export function serve(workload: Workload, services: ServiceTarget[], backends: R
   for (const service of services) addPorts(servicePorts, service.ports.map((port) => port.target));
   const ingressPorts: PolicyPort[] = [];
   for (const service of services) {
-    for (const backend of backends.get(JSON.stringify([workload.namespace, service.service.name])) ?? []) {
+    const serviceNamespace = namespaceKeyOf(service.service);
+    for (const backend of backends.get(service.service.name) ?? []) {
+      if (!mayShareNamespace(backend.namespace, serviceNamespace)) continue;
       const chosen = service.ports.filter((port) => backend.port === port.port || backend.port === port.name);
       // A backend without a port, or with one the Service lacks, is read as "the Service".
       addPorts(ingressPorts, (chosen.length > 0 ? chosen : service.ports).map((port) => port.target));
@@ -48,98 +59,159 @@ const DNS_PORTS: readonly PolicyPort[] = [
 ];
 
 /**
- * Every policy the config asks for, in a fixed order: per namespace (in order of first
- * appearance), default-deny, allow-dns, same-namespace egress, then per workload (stream
- * order) same-namespace and ingress-controller ingress, then flows in config order.
+ * How a policy in `from`'s namespace names `to`'s pods: by pod labels alone in the same
+ * namespace (or when both are left to the release namespace), with the namespace's name
+ * label when `to` names another, and in any namespace when only `from` names one (`to` is
+ * then in the release namespace, whatever it is).
  */
-export function planPolicies(config: NetworkPolicyConfig, namespaces: readonly NamespaceKey[], served: readonly ServedWorkload[]): PlannedPolicy[] {
-  const denyIngress = config.defaultDeny.includes('Ingress');
-  const denyEgress = config.defaultDeny.includes('Egress');
-  const policies: PlannedPolicy[] = [];
-  const byNamespace = new Map<NamespaceKey, ServedWorkload[]>();
-  for (const entry of served) {
-    const list = byNamespace.get(entry.workload.namespace) ?? [];
-    list.push(entry);
-    byNamespace.set(entry.workload.namespace, list);
-  }
-  for (const namespace of namespaces) {
-    const used = new Set<string>();
-    const add = (policy: Omit<PlannedPolicy, 'namespace'>, workload?: Workload): void => {
-      let name = policyName(policy.name);
-      // Two workloads of one name (a Deployment and a StatefulSet `web`) each get their own.
-      if (used.has(name) && workload) name = policyName(`${policy.name}-${dnsLabel(workload.resource.kind)}`);
-      if (used.has(name)) return;
-      used.add(name);
-      policies.push({ namespace, ...policy, name });
-    };
-    const here = byNamespace.get(namespace) ?? [];
-    const exposed = here.filter((entry) => entry.servicePorts.length > 0);
+export function peerFor(from: Workload, to: Workload): Peer {
+  if (to.namespace === from.namespace) return { podSelector: to.podSelector };
+  if (to.namespace !== '') return { namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: to.namespace } }, podSelector: to.podSelector };
+  return { namespaceSelector: {}, podSelector: to.podSelector };
+}
 
-    if (config.defaultDeny.length > 0) add({ name: 'default-deny', rule: 'default-deny', podSelector: {}, policyTypes: [...config.defaultDeny] });
-    if (config.allowDNS && denyEgress) {
-      add({ name: 'allow-dns', rule: 'allow-dns', podSelector: {}, policyTypes: ['Egress'], egress: [{ peers: [clusterPeer(config.dns)], ports: [...DNS_PORTS] }] });
+/** `Deployment demo-frontend`, as reasons and warnings name workloads. */
+export function describeWorkload(workload: Workload): string {
+  return `${workload.resource.kind} ${workload.namespace === '' ? '' : `${workload.namespace}/`}${workload.name}`;
+}
+
+/** The grants every config asks for whatever the evidence: DNS, same namespace, Ingress backends, declared flows. */
+export function configuredGrants(config: NetworkPolicyConfig, served: readonly ServedWorkload[], ingressControllers: readonly Workload[]): Grant[] {
+  const grants: Grant[] = [];
+  for (const entry of served) {
+    const { workload, servicePorts, ingressPorts } = entry;
+    if (config.allowDNS) {
+      grants.push({ workload, direction: 'Egress', peers: [clusterPeer(config.dns)], ports: [...DNS_PORTS], reason: 'dns (allowDNS): every pod resolves names' });
     }
-    if (config.allowSameNamespace && denyEgress && exposed.length > 0) {
-      add({
-        name: 'allow-same-namespace-egress',
-        rule: 'egress-same-namespace',
-        podSelector: {},
-        policyTypes: ['Egress'],
-        egress: exposed.map(({ workload, servicePorts }) => ({ peers: [{ podSelector: workload.podSelector }], ports: servicePorts })),
-      });
+    if (config.allowSameNamespace && servicePorts.length > 0) {
+      grants.push({ workload, direction: 'Ingress', peers: [{ podSelector: {} }], ports: servicePorts, reason: 'same-namespace (allowSameNamespace): the ports its Services expose' });
     }
-    if (denyIngress) {
-      for (const { workload, servicePorts, ingressPorts } of exposed) {
-        if (config.allowSameNamespace) {
-          add(
-            { name: `allow-same-namespace-to-${workload.name}`, rule: 'ingress-same-namespace', podSelector: workload.podSelector, policyTypes: ['Ingress'], ingress: [{ peers: [{ podSelector: {} }], ports: servicePorts }] },
-            workload,
-          );
-        }
-        if (config.ingressControllers.length > 0 && ingressPorts.length > 0) {
-          add(
-            {
-              name: `allow-ingress-controller-to-${workload.name}`,
-              rule: 'ingress-controller',
-              podSelector: workload.podSelector,
-              policyTypes: ['Ingress'],
-              ingress: [{ peers: config.ingressControllers.map(clusterPeer), ports: ingressPorts }],
-            },
-            workload,
-          );
-        }
+    if (config.allowSameNamespace) {
+      for (const other of served) {
+        if (other.workload.namespace !== workload.namespace || other.servicePorts.length === 0 || other === entry) continue;
+        grants.push({ workload, direction: 'Egress', peers: [{ podSelector: other.workload.podSelector }], ports: other.servicePorts, reason: `same-namespace (allowSameNamespace): ${describeWorkload(other.workload)}` });
       }
     }
-    for (const flow of config.flows) {
-      if (denyIngress && endIsHere(flow.to, namespace, here)) add(flowIngress(flow));
-      if (denyEgress && endIsHere(flow.from, namespace, here)) add(flowEgress(flow));
+    if (ingressPorts.length > 0) {
+      const peers = [...config.ingressControllers.map(clusterPeer), ...ingressControllers.map((controller) => peerFor(workload, controller))];
+      if (peers.length > 0) grants.push({ workload, direction: 'Ingress', peers, ports: ingressPorts, reason: 'ingress-backend (ingressControllers): an Ingress of the stream routes to its Service' });
     }
+    for (const flow of config.flows) {
+      if (endSelects(flow.to, workload)) grants.push({ workload, direction: 'Ingress', peers: [flowPeer(flow.from)], ports: flow.ports, reason: `flow ${flow.name} (flows)` });
+      if (endSelects(flow.from, workload)) grants.push({ workload, direction: 'Egress', peers: [flowPeer(flow.to)], ports: flow.ports, reason: `flow ${flow.name} (flows)` });
+    }
+  }
+  return grants;
+}
+
+/** A flow end selects a workload: its labels match, and its namespace is the one named (or may be, when left to the release). */
+export function endSelects(end: FlowEnd, workload: Workload): boolean {
+  if (end.cidr !== undefined) return false;
+  if (end.namespace !== undefined && workload.namespace !== '' && end.namespace !== workload.namespace) return false;
+  return hasLabels(workload.podLabels, end.podSelector ?? {});
+}
+
+/** A workload a configured controller peer picks (the ingress-nginx default, or the user's). */
+export function matchesClusterPeer(peer: ClusterPeer, workload: Workload): boolean {
+  const namespace = peer.namespaceSelector?.[NAMESPACE_NAME_LABEL];
+  if (namespace !== undefined && workload.namespace !== '' && namespace !== workload.namespace) return false;
+  return peer.podSelector !== undefined && hasLabels(workload.podLabels, peer.podSelector);
+}
+
+/**
+ * One policy per workload, named `<workload>-<kind>` and placed in the workload's namespace
+ * (none when it has none), carrying every rule the grants ask for: what `kubectl get netpol`
+ * shows is one line per workload, and two releases in one namespace never meet on a name.
+ * Identical rules (same peers and ports) are merged, their reasons joined.
+ */
+export function planWorkloadPolicies(config: NetworkPolicyConfig, served: readonly ServedWorkload[], grants: readonly Grant[]): PlannedPolicy[] {
+  const denyIngress = config.defaultDeny.includes('Ingress');
+  const denyEgress = config.defaultDeny.includes('Egress');
+  const byWorkload = new Map<Workload, Grant[]>();
+  for (const grant of grants) {
+    const list = byWorkload.get(grant.workload) ?? [];
+    list.push(grant);
+    byWorkload.set(grant.workload, list);
+  }
+  const policies: PlannedPolicy[] = [];
+  const seen = new Set<string>();
+  for (const { workload } of served) {
+    const name = generatedName(workload.name, workload.resource.kind);
+    const key = JSON.stringify([workload.namespace, name]);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const mine = byWorkload.get(workload) ?? [];
+    const policy: PlannedPolicy = {
+      namespace: workload.namespace,
+      name,
+      served: workload.resource,
+      rule: 'workload',
+      podSelector: workload.podSelector,
+      policyTypes: [...config.defaultDeny],
+    };
+    if (denyIngress) policy.ingress = mergeRules(mine.filter((grant) => grant.direction === 'Ingress'));
+    if (denyEgress) policy.egress = mergeRules(mine.filter((grant) => grant.direction === 'Egress'));
+    policies.push(policy);
   }
   return policies;
 }
 
-/** A flow end lands in a namespace that holds workloads it selects (and is the one it names, if any). */
-function endIsHere(end: FlowEnd, namespace: NamespaceKey, here: readonly ServedWorkload[]): boolean {
-  if (end.namespace !== undefined && end.namespace !== namespace) return false;
-  return here.some(({ workload }) => hasLabels(workload.podLabels, end.podSelector ?? {}));
+function mergeRules(grants: readonly Grant[]): Rule[] {
+  const rules: Rule[] = [];
+  const byShape = new Map<string, Rule>();
+  for (const grant of grants) {
+    const ports: PolicyPort[] = [];
+    addPorts(ports, grant.ports);
+    const shape = JSON.stringify([grant.peers, ports.map(portKey)]);
+    const existing = byShape.get(shape);
+    if (existing) {
+      if (!existing.reason.split('; ').includes(grant.reason)) existing.reason = `${existing.reason}; ${grant.reason}`;
+      continue;
+    }
+    const rule: Rule = { peers: grant.peers, ports, reason: grant.reason };
+    byShape.set(shape, rule);
+    rules.push(rule);
+  }
+  return rules;
 }
 
-function flowIngress(flow: Flow): Omit<PlannedPolicy, 'namespace'> {
-  return {
-    name: `flow-${flow.name}-ingress`,
-    rule: `flow-${flow.name}`,
-    podSelector: selectorFromLabels(flow.to.podSelector),
-    policyTypes: ['Ingress'],
-    ingress: [{ peers: [flowPeer(flow.from)], ports: flow.ports }],
-  };
+/**
+ * Namespace-wide default-deny, only for Namespaces the stream itself contains (its owner
+ * emits it, once) and never for system namespaces: `<namespace>-default-deny`, with DNS
+ * egress for every pod there when Egress is denied.
+ */
+export function planNamespacePolicies(config: NetworkPolicyConfig, namespaces: readonly Resource[]): PlannedPolicy[] {
+  if (!config.namespaceDefaultDeny || config.defaultDeny.length === 0) return [];
+  const policies: PlannedPolicy[] = [];
+  for (const namespace of namespaces) {
+    if (config.systemNamespaces.includes(namespace.name)) continue;
+    const policy: PlannedPolicy = {
+      namespace: namespace.name,
+      name: generatedName(namespace.name, 'default-deny'),
+      served: { metadata: { namespace: namespace.name } },
+      rule: 'namespace-default-deny',
+      podSelector: {},
+      policyTypes: [...config.defaultDeny],
+    };
+    if (config.defaultDeny.includes('Egress') && config.allowDNS) {
+      policy.egress = [{ peers: [clusterPeer(config.dns)], ports: [...DNS_PORTS], reason: 'dns (allowDNS): every pod of the namespace resolves names' }];
+    }
+    policies.push(policy);
+  }
+  return policies;
 }
 
-function flowEgress(flow: Flow): Omit<PlannedPolicy, 'namespace'> {
-  return {
-    name: `flow-${flow.name}-egress`,
-    rule: `flow-${flow.name}`,
-    podSelector: selectorFromLabels(flow.from.podSelector),
-    policyTypes: ['Egress'],
-    egress: [{ peers: [flowPeer(flow.to)], ports: flow.ports }],
-  };
+/** A selector in the `flows` form (labels only), for the options a warning proposes. */
+export function labelsForFlow(selector: LabelSelector): Record<string, string> {
+  return { ...(selector.matchLabels ?? {}) };
+}
+
+/** Whether a declared flow already lets a workload out to addresses outside the cluster. */
+export function hasExternalFlow(flows: readonly Flow[], workload: Workload): boolean {
+  return flows.some((flow) => flow.to.cidr !== undefined && endSelects(flow.from, workload));
+}
+
+/** Whether a workload's pods match a selector (for existing policies' peers). */
+export function selects(selector: LabelSelector, workload: Workload): boolean {
+  return matchesSelector(workload.podLabels, selector);
 }

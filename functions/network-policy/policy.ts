@@ -1,27 +1,41 @@
-import type { KubeObject } from '../../krm/resource.js';
+import { generatedMetadata } from '../../krm/generated-object.js';
+import type { KubeObject, Resource } from '../../krm/resource.js';
 import type { ClusterPeer, Direction, FlowEnd } from './config.js';
-import { labelValue, MANAGED_BY, MANAGED_BY_LABEL, RULE_LABEL } from './names.js';
 import type { NamespaceKey } from './namespaces.js';
 import { renderPort, type PolicyPort } from './ports.js';
 import { selectorFromLabels, type LabelSelector } from './selectors.js';
 
-/** Who may talk: pods picked by namespace labels and/or pod labels. */
+/** What a generated policy is for: `workload` (one per workload) or `namespace-default-deny`. */
+export const RULE_LABEL = 'krmkit.dev/rule';
+/**
+ * Why each rule of a generated policy is there (`ingress[0]: <rule> (<option>): <evidence>`,
+ * one line per rule), for reviewers and `krmkit connectivity`: NetworkPolicy rules have no
+ * field of their own to say it.
+ */
+export const WHY_ANNOTATION = 'krmkit.dev/why';
+
+/** Who may talk: pods picked by namespace labels and/or pod labels, or addresses. */
 export interface Peer {
   namespaceSelector?: LabelSelector;
   podSelector?: LabelSelector;
+  ipBlock?: { cidr: string };
 }
 
 /** One ingress or egress rule. No peers means any peer; no ports means every port. */
 export interface Rule {
   peers: Peer[];
   ports: PolicyPort[];
+  /** The rule that asks for it, its option, and the evidence in the stream. */
+  reason: string;
 }
 
 /** A NetworkPolicy the function wants to exist. */
 export interface PlannedPolicy {
   namespace: NamespaceKey;
   name: string;
-  /** The rule that asks for it, for the `krmkit.dev/rule` label. */
+  /** The object it serves (a workload), or the namespace it covers: its namespace is the policy's. */
+  served: Resource | KubeObject;
+  /** What it is for, for the `krmkit.dev/rule` label. */
   rule: string;
   podSelector: LabelSelector;
   policyTypes: Direction[];
@@ -41,6 +55,7 @@ export function clusterPeer(peer: ClusterPeer): Peer {
 
 /** A flow end as a peer: its namespace by name when set, else the policy's own namespace. */
 export function flowPeer(end: FlowEnd): Peer {
+  if (end.cidr !== undefined) return { ipBlock: { cidr: end.cidr } };
   if (end.namespace === undefined) return { podSelector: selectorFromLabels(end.podSelector) };
   const peer: Peer = { namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: end.namespace } } };
   if (end.podSelector) peer.podSelector = selectorFromLabels(end.podSelector);
@@ -49,9 +64,12 @@ export function flowPeer(end: FlowEnd): Peer {
 
 /** The object to add, keys in the order people write them: apiVersion, kind, metadata, spec. */
 export function renderPolicy(policy: PlannedPolicy): KubeObject {
-  const metadata: Record<string, unknown> = { name: policy.name };
-  if (policy.namespace !== '') metadata.namespace = policy.namespace;
-  metadata.labels = { [MANAGED_BY_LABEL]: MANAGED_BY, [RULE_LABEL]: labelValue(policy.rule) };
+  const metadata: Record<string, unknown> = { ...generatedMetadata(policy.served, policy.name, { [RULE_LABEL]: policy.rule }) };
+  const why = [
+    ...(policy.ingress ?? []).map((rule, index) => `ingress[${index}]: ${rule.reason}`),
+    ...(policy.egress ?? []).map((rule, index) => `egress[${index}]: ${rule.reason}`),
+  ];
+  if (why.length > 0) metadata.annotations = { [WHY_ANNOTATION]: why.join('\n') };
   const spec: Record<string, unknown> = { podSelector: renderSelector(policy.podSelector), policyTypes: [...policy.policyTypes] };
   if (policy.ingress) spec.ingress = policy.ingress.map((rule) => renderRule(rule, 'from'));
   if (policy.egress) spec.egress = policy.egress.map((rule) => renderRule(rule, 'to'));
@@ -69,6 +87,7 @@ function renderPeer(peer: Peer): Record<string, unknown> {
   const rendered: Record<string, unknown> = {};
   if (peer.namespaceSelector) rendered.namespaceSelector = renderSelector(peer.namespaceSelector);
   if (peer.podSelector) rendered.podSelector = renderSelector(peer.podSelector);
+  if (peer.ipBlock) rendered.ipBlock = { cidr: peer.ipBlock.cidr };
   return rendered;
 }
 

@@ -2,8 +2,8 @@ import { describeValue } from '../../krm/input.js';
 import type { Resource } from '../../krm/resource.js';
 import { optionalMap, optionalMapList } from '../../krm/shape.js';
 import type { Labels } from './config.js';
-import { namespaceKeyOf, type NamespaceKey } from './namespaces.js';
-import type { PolicyPort } from './ports.js';
+import { mayShareNamespace, namespaceKeyOf, type NamespaceKey } from './namespaces.js';
+import { addPorts, type PolicyPort } from './ports.js';
 import { hasLabels, readLabels } from './selectors.js';
 import { protocolOf, type Workload } from './workloads.js';
 
@@ -23,6 +23,7 @@ export interface ServiceTarget {
 
 interface IndexedService {
   service: Resource;
+  namespace: NamespaceKey;
   /** Position in the stream: Services are listed in stream order. */
   order: number;
   selector: Labels;
@@ -49,28 +50,28 @@ export class ServiceIndex {
       const ports = optionalMapList(service, ['spec', 'ports'], spec.ports) ?? [];
       const first = Object.entries(selector)[0];
       if (spec.type === 'ExternalName' || !first) return;
-      const key = labelKey(namespaceKeyOf(service), first[0], first[1]);
+      const key = labelKey(first[0], first[1]);
       const list = this.byLabel.get(key) ?? [];
-      list.push({ service, order, selector, ports });
+      list.push({ service, namespace: namespaceKeyOf(service), order, selector, ports });
       this.byLabel.set(key, list);
     });
   }
 
-  /** The Services of the workload's namespace whose selector matches its pod labels, in stream order. */
+  /** The Services that may share the workload's namespace and whose selector matches its pod labels, in stream order. */
   targeting(workload: Workload): ServiceTarget[] {
     const candidates = new Set<IndexedService>();
     for (const [key, value] of Object.entries(workload.podLabels)) {
-      for (const entry of this.byLabel.get(labelKey(workload.namespace, key, value)) ?? []) candidates.add(entry);
+      for (const entry of this.byLabel.get(labelKey(key, value)) ?? []) candidates.add(entry);
     }
     return [...candidates]
-      .filter((entry) => hasLabels(workload.podLabels, entry.selector))
+      .filter((entry) => mayShareNamespace(entry.namespace, workload.namespace) && hasLabels(workload.podLabels, entry.selector))
       .sort((a, b) => a.order - b.order)
       .map(({ service, ports }) => ({ service, ports: ports.map((port, index) => resolvePort(service, index, port, workload)) }));
   }
 }
 
-function labelKey(namespace: NamespaceKey, key: string, value: string): string {
-  return JSON.stringify([namespace, key, value]);
+function labelKey(key: string, value: string): string {
+  return JSON.stringify([key, value]);
 }
 
 /**
@@ -99,4 +100,50 @@ function resolvePort(service: Resource, index: number, port: Record<string, unkn
   const resolved: ServicePortTarget = { port: port.port, target };
   if (typeof port.name === 'string') resolved.name = port.name;
   return resolved;
+}
+
+/** A Service and one workload it selects, with its ports resolved for that workload's pods. */
+export interface ServiceBackend {
+  service: Resource;
+  workload: Workload;
+  ports: ServicePortTarget[];
+}
+
+/**
+ * Services by name, with the workloads they select: how references (webhook configurations,
+ * APIServices, host names in env and config) are resolved to pods. A Service rendered
+ * without a namespace sits in the release namespace, which may be any namespace asked for,
+ * and a caller without one may be in any namespace a Service names.
+ */
+export class ServiceLookup {
+  private readonly byName = new Map<string, ServiceBackend[]>();
+
+  constructor(entries: readonly { workload: Workload; services: readonly ServiceTarget[] }[]) {
+    for (const { workload, services } of entries) {
+      for (const { service, ports } of services) {
+        const list = this.byName.get(service.name) ?? [];
+        list.push({ service, workload, ports });
+        this.byName.set(service.name, list);
+      }
+    }
+  }
+
+  /** Whether the stream has a Service of that name (in that namespace, when given) that selects a workload. */
+  has(name: string, namespace?: NamespaceKey): boolean {
+    return this.find(name, namespace).length > 0;
+  }
+
+  find(name: string, namespace?: NamespaceKey): ServiceBackend[] {
+    const candidates = this.byName.get(name) ?? [];
+    if (namespace === undefined || namespace === '') return candidates;
+    return candidates.filter(({ service }) => service.namespace === undefined || service.namespace === namespace);
+  }
+}
+
+/** The target ports a Service port (number or name) reaches; every port when it names none the Service has. */
+export function targetsOf(ports: readonly ServicePortTarget[], wanted: number | string | undefined): PolicyPort[] {
+  const chosen = wanted === undefined ? [] : ports.filter((port) => port.port === wanted || port.name === wanted);
+  const targets: PolicyPort[] = [];
+  addPorts(targets, (chosen.length > 0 ? chosen : ports).map((port) => port.target));
+  return targets;
 }

@@ -1,6 +1,7 @@
 import type { FunctionContext } from '../../krm/function.js';
 import { describeValue } from '../../krm/input.js';
 import type { Path } from '../../krm/path.js';
+import type { ContainerRef } from '../../krm/pod-template.js';
 import type { Resource } from '../../krm/resource.js';
 import { optionalMapList } from '../../krm/shape.js';
 import type { Labels, NetworkPolicyConfig } from './config.js';
@@ -29,6 +30,10 @@ export interface Workload {
    */
   podSelector: LabelSelector;
   containerPorts: ContainerPort[];
+  /** The pod spec, read through the engine's checked template locator. */
+  podSpec: Record<string, unknown>;
+  /** Every container (init and regular): where references to Services are looked for. */
+  containers: ContainerRef[];
 }
 
 export function workloadsOf(context: FunctionContext<NetworkPolicyConfig>): Workload[] {
@@ -40,7 +45,8 @@ export function workloadsOf(context: FunctionContext<NetworkPolicyConfig>): Work
     const metadata = resource.get(template.metadataPath) as Record<string, unknown> | undefined;
     const podLabels = readLabels(resource, [...template.metadataPath, 'labels'], metadata?.labels);
     const containerPorts: ContainerPort[] = [];
-    for (const container of context.containersOf(template)) {
+    const containers = context.containersOf(template);
+    for (const container of containers) {
       const portsPath = [...container.path, 'ports'];
       (optionalMapList(resource, portsPath, container.container.ports) ?? []).forEach((port, index) => {
         // A containerPort of the wrong type would silently leave a named targetPort unresolved.
@@ -60,6 +66,8 @@ export function workloadsOf(context: FunctionContext<NetworkPolicyConfig>): Work
       podLabels,
       podSelector: ownSelector(resource, template.path) ?? selectorFromLabels(podLabels),
       containerPorts,
+      podSpec: template.spec,
+      containers,
     });
   }
   return workloads;

@@ -93,7 +93,6 @@ function run(options: Obj, ...objects: Obj[]) {
 
 const spec = (policy: Obj): Obj => policy.spec as Obj;
 const labels = (policy: Obj): Obj => (policy.metadata as Obj).labels as Obj;
-const portsOf = (rule: unknown): unknown => (rule as Obj).ports;
 
 // A small shop: frontend behind an Ingress, a backend, a database.
 const FRONTEND = { 'app.kubernetes.io/name': 'shop', tier: 'frontend' };
@@ -196,274 +195,280 @@ describe('config', () => {
   });
 });
 
-describe('default deny and DNS: one per namespace of the stream', () => {
-  it('denies the configured directions in every namespace, Namespace objects included', () => {
-    const { names, get } = run({ ...KIND, defaultDeny: ['Egress'] }, namespaceObject('empty'), ...shop('shop'), { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta('settings', 'other') });
-    expect(names).toEqual(['empty/default-deny', 'shop/default-deny', 'other/default-deny']);
-    expect(spec(get('shop/default-deny'))).toEqual({ podSelector: {}, policyTypes: ['Egress'] });
+const PROD_LIKE = { ...KIND, defaultDeny: ['Ingress', 'Egress'], allowDNS: true };
+const DENY_INGRESS = { ...KIND, defaultDeny: ['Ingress'] };
+const rulesOf = (policy: Obj, direction: 'ingress' | 'egress'): Obj[] => (spec(policy)[direction] as Obj[] | undefined) ?? [];
+const whyOf = (policy: Obj): string => String(((policy.metadata as Obj).annotations as Obj | undefined)?.['krmkit.dev/why'] ?? '');
+const withContainer = (workload: Obj, container: Obj, podSpec: Obj = {}): Obj => {
+  const template = (workload.spec as Obj).template as Obj;
+  const podSpecOf = template.spec as Obj;
+  const first = (podSpecOf.containers as Obj[])[0] as Obj;
+  return { ...workload, spec: { ...(workload.spec as Obj), template: { ...template, spec: { ...podSpecOf, ...podSpec, containers: [{ ...first, ...container }] } } } };
+};
+const DNS_RULE = {
+  to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+  ports: [
+    { protocol: 'UDP', port: 53 },
+    { protocol: 'TCP', port: 53 },
+  ],
+};
+
+describe('one policy per workload of the stream', () => {
+  it('names it <workload>-<kind>, selects only its pods, and carries every rule in the directions denied', () => {
+    const { names, get } = run(PROD_LIKE, ...shop('shop'));
+    expect(names).toEqual(['shop/frontend-deployment', 'shop/backend-deployment', 'shop/database-statefulset']);
+    const backend = get('shop/backend-deployment');
+    expect(spec(backend).podSelector).toEqual({ matchLabels: BACKEND });
+    expect(spec(backend).policyTypes).toEqual(['Ingress', 'Egress']);
+    expect(labels(backend)).toEqual({ 'app.kubernetes.io/managed-by': 'krmkit', 'krmkit.dev/rule': 'workload' });
+    expect(rulesOf(backend, 'egress')).toEqual([DNS_RULE]);
+    // Nothing in the stream names the backend: it gets no ingress at all (and a warning, below).
+    expect(rulesOf(backend, 'ingress')).toEqual([]);
   });
 
-  it('puts policies without a namespace beside resources rendered without one (Helm, kubectl -n)', () => {
-    const { generated } = run({ ...KIND, defaultDeny: ['Ingress', 'Egress'] }, ...shop(undefined));
-    expect(generated.map((policy) => policy.metadata)).toEqual([
-      { name: 'default-deny', labels: { 'app.kubernetes.io/managed-by': 'krmkit', 'krmkit.dev/rule': 'default-deny' } },
-      { name: 'allow-ingress-controller-to-frontend', labels: { 'app.kubernetes.io/managed-by': 'krmkit', 'krmkit.dev/rule': 'ingress-controller' } },
-    ]);
-    expect(spec(generated[0] as Obj).policyTypes).toEqual(['Ingress', 'Egress']);
+  it('inherits the namespace of its workload, and has none when the workload has none (Helm, kubectl -n)', () => {
+    const mixed = [deployment('web', undefined, { app: 'web' }), ingress('web', 'shop', 'web'), namespaceObject('shop')];
+    const { generated, names } = run(PROD_LIKE, ...mixed, ...shop('data'));
+    expect(names).toEqual(['/web-deployment', 'data/frontend-deployment', 'data/backend-deployment', 'data/database-statefulset']);
+    expect(Object.keys(generated[0]?.metadata as Obj)).toEqual(['name', 'labels', 'annotations']);
   });
 
-  it('does not count cluster-scoped objects as resources without a namespace', () => {
-    const crd = {
-      apiVersion: 'apiextensions.k8s.io/v1',
-      kind: 'CustomResourceDefinition',
-      metadata: { name: 'widgets.example.com' },
-      spec: { group: 'example.com', scope: 'Cluster', names: { kind: 'Widget', plural: 'widgets' } },
-    };
-    const { names } = run(
-      { ...KIND, defaultDeny: ['Ingress'] },
-      { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'reader' } },
-      { apiVersion: 'cert-manager.io/v1', kind: 'ClusterIssuer', metadata: { name: 'letsencrypt' } },
-      crd,
-      { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } },
-      { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta('settings', 'shop') },
-    );
-    expect(names).toEqual(['shop/default-deny']);
+  it('never selects pods of other releases: no podSelector {} unless the stream owns the Namespace and namespaceDefaultDeny asks, never in a system namespace', () => {
+    const plain = run(PROD_LIKE, namespaceObject('shop'), ...shop('shop'));
+    expect(plain.generated.map((policy) => spec(policy).podSelector)).not.toContainEqual({});
+    const wide = run({ ...PROD_LIKE, namespaceDefaultDeny: true }, namespaceObject('shop'), namespaceObject('kube-system'), ...shop('shop'), deployment('agent', 'kube-system', { app: 'agent' }));
+    expect(wide.names).toEqual(['shop/shop-default-deny', 'shop/frontend-deployment', 'shop/backend-deployment', 'shop/database-statefulset', 'kube-system/agent-deployment']);
+    expect(spec(wide.get('shop/shop-default-deny'))).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'], egress: [DNS_RULE] });
+    const custom = run({ ...PROD_LIKE, namespaceDefaultDeny: true, systemNamespaces: ['shop'] }, namespaceObject('shop'), ...shop('shop'));
+    expect(custom.names).not.toContain('shop/shop-default-deny');
   });
 
-  it('allows DNS to kube-dns on UDP and TCP 53, to the configured selectors', () => {
-    const { get } = run({ ...KIND, defaultDeny: ['Egress'], allowDNS: true, dns: { podSelector: { 'k8s-app': 'coredns' } } }, ...shop('shop'));
-    expect(labels(get('shop/allow-dns'))).toEqual({ 'app.kubernetes.io/managed-by': 'krmkit', 'krmkit.dev/rule': 'allow-dns' });
-    expect(spec(get('shop/allow-dns'))).toEqual({
-      podSelector: {},
-      policyTypes: ['Egress'],
-      egress: [{ to: [{ podSelector: { matchLabels: { 'k8s-app': 'coredns' } } }], ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }] }],
-    });
+  it('allows DNS to the configured selectors', () => {
+    const { get } = run({ ...PROD_LIKE, dns: { namespaceSelector: { name: 'dns' }, podSelector: { app: 'coredns' } } }, ...shop('shop'));
+    expect(rulesOf(get('shop/frontend-deployment'), 'egress')[0]).toEqual({ to: [{ namespaceSelector: { matchLabels: { name: 'dns' } }, podSelector: { matchLabels: { app: 'coredns' } } }], ports: DNS_RULE.ports });
   });
 
-  it('writes keys in the conventional order and leaves path annotations to the engine', () => {
-    const { generated } = run({ ...KIND, defaultDeny: ['Ingress'], allowSameNamespace: true }, ...shop('shop'));
-    for (const policy of generated) {
-      expect(Object.keys(policy)).toEqual(['apiVersion', 'kind', 'metadata', 'spec']);
-      expect(Object.keys(policy.metadata as Obj)).toEqual(['name', 'namespace', 'labels']);
-      expect(Object.keys(spec(policy)).slice(0, 2)).toEqual(['podSelector', 'policyTypes']);
-    }
-  });
-});
-
-describe('ingress to workloads on the ports their Services expose', () => {
-  it('resolves named targetPorts through container ports, keeps numeric ones, and uses port when targetPort is absent', () => {
-    const labelsOf = { app: 'api' };
-    const { get } = run(
-      { ...KIND, defaultDeny: ['Ingress'], allowSameNamespace: true },
-      deployment('api', 'shop', labelsOf, { ports: [{ name: 'http', containerPort: 8080 }, { name: 'dns', containerPort: 5353, protocol: 'UDP' }] }),
-      service('api', 'shop', labelsOf, [
-        { name: 'http', port: 80, targetPort: 'http' },
-        { name: 'admin', port: 81, targetPort: 9000 },
-        { name: 'grpc', port: 50051 },
-        { name: 'dns', port: 53, targetPort: 'dns', protocol: 'UDP' },
-        { name: 'ghost', port: 82, targetPort: 'unknown' },
-      ]),
-    );
-    const rule = (spec(get('shop/allow-same-namespace-to-api')).ingress as Obj[])[0];
-    expect(rule).toEqual({
-      from: [{ podSelector: {} }],
-      ports: [
-        { protocol: 'TCP', port: 8080 },
-        { protocol: 'TCP', port: 9000 },
-        { protocol: 'TCP', port: 50051 },
-        { protocol: 'UDP', port: 5353 },
-        // Not declared by any container: Kubernetes resolves the name on the pod.
-        { protocol: 'TCP', port: 'unknown' },
-      ],
-    });
+  it('writes keys in the conventional order and says why each rule is there', () => {
+    const { generated } = run(PROD_LIKE, ...shop('shop'));
+    expect(Object.keys(generated[0] as Obj)).toEqual(['apiVersion', 'kind', 'metadata', 'spec']);
+    expect(whyOf(generated[0] as Obj)).toBe('ingress[0]: ingress-backend (ingressControllers): an Ingress of the stream routes to its Service\negress[0]: dns (allowDNS): every pod resolves names');
   });
 
-  it('merges the ports of every Service that selects the workload, and ignores Services of other namespaces, ExternalName and selector-less ones', () => {
-    const labelsOf = { app: 'api', track: 'stable' };
-    const { get } = run(
-      { ...KIND, defaultDeny: ['Ingress'], allowSameNamespace: true },
-      deployment('api', 'shop', labelsOf),
-      service('api', 'shop', { app: 'api' }, [{ port: 8080 }]),
-      service('api-stable', 'shop', labelsOf, [{ port: 8080 }, { port: 8081 }]),
-      service('api', 'elsewhere', { app: 'api' }, [{ port: 1111 }]),
-      service('external', 'shop', { app: 'api' }, [{ port: 2222 }], { type: 'ExternalName', externalName: 'api.example.com' }),
-      service('manual', 'shop', undefined, [{ port: 3333 }]),
-      service('canary', 'shop', { app: 'api', track: 'canary' }, [{ port: 4444 }]),
-    );
-    expect(portsOf((spec(get('shop/allow-same-namespace-to-api')).ingress as Obj[])[0])).toEqual([
-      { protocol: 'TCP', port: 8080 },
-      { protocol: 'TCP', port: 8081 },
-    ]);
+  it('selects by the workload’s own selector, so pods of the previous revision stay selected during a rollout', () => {
+    const versioned = deployment('api', 'shop', { app: 'api', version: 'v2' }, { selector: { matchLabels: { app: 'api' } } });
+    expect(spec(run(DENY_INGRESS, versioned).get('shop/api-deployment')).podSelector).toEqual({ matchLabels: { app: 'api' } });
   });
 
-  it("selects the workload's pods by its own selector, so pods of the previous revision stay allowed during a rollout", () => {
-    const { get } = run(
-      { ...KIND, defaultDeny: ['Ingress'], allowSameNamespace: true },
-      deployment('api', 'shop', { app: 'api', version: '1.2.3' }, { selector: { matchLabels: { app: 'api' } } }),
-      service('api', 'shop', { app: 'api' }, [{ port: 8080 }]),
-      {
-        apiVersion: 'v1',
-        kind: 'ReplicationController',
-        metadata: meta('legacy', 'shop'),
-        spec: { selector: { app: 'legacy' }, template: { metadata: { labels: { app: 'legacy', build: '7' } }, spec: { containers: [{ name: 'c', image: 'c' }] } } },
-      },
-      service('legacy', 'shop', { app: 'legacy' }, [{ port: 80 }]),
-      { apiVersion: 'v1', kind: 'Pod', metadata: meta('debug', 'shop', { labels: { app: 'debug' } }), spec: { containers: [{ name: 'c', image: 'c' }] } },
-      service('debug', 'shop', { app: 'debug' }, [{ port: 22 }]),
-    );
-    expect(spec(get('shop/allow-same-namespace-to-api')).podSelector).toEqual({ matchLabels: { app: 'api' } });
-    expect(spec(get('shop/allow-same-namespace-to-legacy')).podSelector).toEqual({ matchLabels: { app: 'legacy' } });
-    expect(spec(get('shop/allow-same-namespace-to-debug')).podSelector).toEqual({ matchLabels: { app: 'debug' } });
-  });
-
-  it('lets clients of the namespace send to those ports when Egress is denied too', () => {
-    const { get } = run({ ...KIND, defaultDeny: ['Ingress', 'Egress'], allowSameNamespace: true }, ...shop('shop'));
-    expect(labels(get('shop/allow-same-namespace-egress'))['krmkit.dev/rule']).toBe('egress-same-namespace');
-    expect(spec(get('shop/allow-same-namespace-egress'))).toEqual({
-      podSelector: {},
-      policyTypes: ['Egress'],
-      egress: [
-        { to: [{ podSelector: { matchLabels: FRONTEND } }], ports: [{ protocol: 'TCP', port: 8080 }] },
-        { to: [{ podSelector: { matchLabels: BACKEND } }], ports: [{ protocol: 'TCP', port: 8080 }] },
-        { to: [{ podSelector: { matchLabels: DATABASE } }], ports: [{ protocol: 'TCP', port: 5432 }] },
-      ],
-    });
-  });
-
-  it('generates no ingress allow rules unless Ingress is denied (an ingress policy would isolate the pods it selects)', () => {
-    const { names } = run({ ...KIND, defaultDeny: ['Egress'], allowSameNamespace: true }, ...shop('shop'));
-    expect(names).toEqual(['shop/default-deny', 'shop/allow-same-namespace-egress']);
-  });
-
-  it('gives two workloads of one name their own policies', () => {
-    const { names } = run(
-      { ...KIND, defaultDeny: ['Ingress'], allowSameNamespace: true },
-      deployment('web', 'shop', { app: 'web' }),
-      deployment('web', 'shop', { app: 'web-db' }, { kind: 'StatefulSet' }),
-      service('web', 'shop', { app: 'web' }, [{ port: 80 }]),
-      service('web-db', 'shop', { app: 'web-db' }, [{ port: 5432 }]),
-    );
-    expect(names).toEqual(['shop/default-deny', 'shop/allow-same-namespace-to-web', 'shop/allow-same-namespace-to-web-statefulset']);
+  it('gives two workloads of one name their own policies, and two releases in one namespace distinct names', () => {
+    const { names } = run(DENY_INGRESS, deployment('web', 'shop', { app: 'web' }), deployment('web', 'shop', { app: 'web' }, { kind: 'StatefulSet' }));
+    expect(names).toEqual(['shop/web-deployment', 'shop/web-statefulset']);
+    const release = (name: string): Obj[] => [deployment(`${name}-web`, undefined, { app: 'web', release: name })];
+    const first = run(PROD_LIKE, ...release('app1')).names;
+    const second = run(PROD_LIKE, ...release('app2')).names;
+    expect(first.filter((name) => second.includes(name))).toEqual([]);
   });
 });
 
-describe('ingress controller → workloads behind an Ingress of the stream', () => {
-  it('allows the controller only to workloads an Ingress routes to, on the ports it routes to', () => {
-    const { names, get } = run({ ...KIND, defaultDeny: ['Ingress'] }, ...shop('shop'));
-    expect(names).toEqual(['shop/default-deny', 'shop/allow-ingress-controller-to-frontend']);
-    const policy = get('shop/allow-ingress-controller-to-frontend');
-    expect(labels(policy)['krmkit.dev/rule']).toBe('ingress-controller');
-    expect(spec(policy).ingress).toEqual([
+describe('ingress on the ports Services expose', () => {
+  it('resolves named targetPorts through container ports, keeps numeric ones, and uses port when targetPort is absent (allowSameNamespace)', () => {
+    const api = deployment('api', 'shop', { app: 'api' }, { ports: [{ name: 'http', containerPort: 8080 }, { name: 'dns', containerPort: 5353, protocol: 'UDP' }] });
+    const svc = service('api', 'shop', { app: 'api' }, [{ port: 80, targetPort: 'http' }, { port: 53, targetPort: 'dns', protocol: 'UDP' }, { port: 9000, targetPort: 9090 }, { port: 7000 }, { port: 81, targetPort: 'grpc' }]);
+    const policy = run({ ...DENY_INGRESS, allowSameNamespace: true }, api, svc).get('shop/api-deployment');
+    expect(rulesOf(policy, 'ingress')).toEqual([
       {
-        from: [
-          {
-            namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } },
-            podSelector: { matchLabels: { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller' } },
-          },
+        from: [{ podSelector: {} }],
+        ports: [
+          { protocol: 'TCP', port: 8080 },
+          { protocol: 'UDP', port: 5353 },
+          { protocol: 'TCP', port: 9090 },
+          { protocol: 'TCP', port: 7000 },
+          { protocol: 'TCP', port: 'grpc' },
         ],
+      },
+    ]);
+  });
+
+  it('lets the ingress controller reach only workloads an Ingress routes to, on the ports it routes to; [] turns it off', () => {
+    const { get } = run(DENY_INGRESS, ...shop('shop'));
+    expect(rulesOf(get('shop/frontend-deployment'), 'ingress')).toEqual([
+      {
+        from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller' } } }],
         ports: [{ protocol: 'TCP', port: 8080 }],
       },
     ]);
+    expect(rulesOf(run({ ...DENY_INGRESS, ingressControllers: [] }, ...shop('shop')).get('shop/frontend-deployment'), 'ingress')).toEqual([]);
   });
 
-  it('picks the backend port by number or name, and reads a backend without one as the whole Service', () => {
-    const labelsOf = { app: 'web' };
-    const objects = (port?: Obj): Obj[] => [
-      deployment('web', 'shop', labelsOf, { ports: [{ name: 'http', containerPort: 8080 }, { name: 'https', containerPort: 8443 }] }),
-      service('web', 'shop', labelsOf, [{ name: 'http', port: 80, targetPort: 'http' }, { name: 'https', port: 443, targetPort: 'https' }]),
-      ingress('web', 'shop', 'web', port),
-    ];
-    const portsFor = (port?: Obj): unknown => portsOf((spec(run({ ...KIND, defaultDeny: ['Ingress'] }, ...objects(port)).get('shop/allow-ingress-controller-to-web')).ingress as Obj[])[0]);
-    expect(portsFor({ number: 443 })).toEqual([{ protocol: 'TCP', port: 8443 }]);
-    expect(portsFor({ name: 'http' })).toEqual([{ protocol: 'TCP', port: 8080 }]);
-    expect(portsFor(undefined)).toEqual([{ protocol: 'TCP', port: 8080 }, { protocol: 'TCP', port: 8443 }]);
-  });
-
-  it('reads extensions/v1beta1 backends, ignores Ingresses of other namespaces, and can be switched off', () => {
-    const labelsOf = { app: 'web' };
-    const legacy = { apiVersion: 'extensions/v1beta1', kind: 'Ingress', metadata: meta('old', 'shop'), spec: { backend: { serviceName: 'web', servicePort: 80 } } };
-    const base = [deployment('web', 'shop', labelsOf), service('web', 'shop', labelsOf, [{ port: 80, targetPort: 8080 }])];
-    expect(run({ ...KIND, defaultDeny: ['Ingress'] }, ...base, legacy).names).toContain('shop/allow-ingress-controller-to-web');
-    expect(run({ ...KIND, defaultDeny: ['Ingress'] }, ...base, ingress('web', 'other', 'web')).names).not.toContain('shop/allow-ingress-controller-to-web');
-    expect(run({ ...KIND, defaultDeny: ['Ingress'], ingressControllers: [] }, ...base, legacy).names).toEqual(['shop/default-deny']);
+  it('gives LoadBalancer, NodePort and externalIPs Services ingress from anywhere on their target ports, or from externalIngressCIDRs', () => {
+    const web = deployment('web', 'edge', { app: 'web' }, { ports: [{ name: 'http', containerPort: 8080 }] });
+    for (const extra of [{ type: 'LoadBalancer' }, { type: 'NodePort' }, { externalIPs: ['198.51.100.1'] }]) {
+      const policy = run(DENY_INGRESS, web, service('web', 'edge', { app: 'web' }, [{ port: 80, targetPort: 'http' }], extra)).get('edge/web-deployment');
+      expect(rulesOf(policy, 'ingress')).toEqual([{ ports: [{ protocol: 'TCP', port: 8080 }] }]);
+    }
+    const limited = run({ ...DENY_INGRESS, externalIngressCIDRs: ['192.0.2.0/24'] }, web, service('web', 'edge', { app: 'web' }, [{ port: 80, targetPort: 'http' }], { type: 'LoadBalancer' })).get('edge/web-deployment');
+    expect(rulesOf(limited, 'ingress')).toEqual([{ from: [{ ipBlock: { cidr: '192.0.2.0/24' } }], ports: [{ protocol: 'TCP', port: 8080 }] }]);
+    expect(rulesOf(run({ ...DENY_INGRESS, allowExternalIngress: false }, web, service('web', 'edge', { app: 'web' }, [{ port: 80 }], { type: 'LoadBalancer' })).get('edge/web-deployment'), 'ingress')).toEqual([]);
   });
 });
 
-describe('declared flows between tiers', () => {
-  it('prod: ingress on the receiving tier and egress on the sending tier, labelled by flow', () => {
-    const { names, get } = run(PROD, ...shop('shop'));
-    expect(names).toEqual([
-      'shop/default-deny',
-      'shop/allow-dns',
-      'shop/allow-ingress-controller-to-frontend',
-      'shop/flow-frontend-to-backend-ingress',
-      'shop/flow-frontend-to-backend-egress',
-      'shop/flow-backend-to-database-ingress',
-      'shop/flow-backend-to-database-egress',
+describe('control plane → webhooks, APIServices and conversion webhooks', () => {
+  const hook = deployment('hook', 'sys', { app: 'hook' }, { ports: [{ name: 'https', containerPort: 8443 }] });
+  const hookService = service('hook', 'sys', { app: 'hook' }, [{ port: 443, targetPort: 'https' }]);
+  const webhooks = {
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kind: 'ValidatingWebhookConfiguration',
+    metadata: { name: 'hook' },
+    webhooks: [{ name: 'hook.example.com', clientConfig: { service: { name: 'hook', namespace: 'sys', path: '/validate' } } }],
+  };
+  const apiService = { apiVersion: 'apiregistration.k8s.io/v1', kind: 'APIService', metadata: { name: 'v1.example.com' }, spec: { service: { name: 'hook', namespace: 'sys' } } };
+  const crd = {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: 'things.example.com' },
+    spec: { group: 'example.com', conversion: { strategy: 'Webhook', webhook: { clientConfig: { service: { name: 'hook', namespace: 'sys', port: 443 } } } } },
+  };
+
+  it.each([
+    ['ValidatingWebhookConfiguration', webhooks],
+    ['APIService', apiService],
+    ['CustomResourceDefinition', crd],
+  ])('%s: ingress from any source on the target port (the API server is not a pod)', (_kind, caller) => {
+    const { get } = run(DENY_INGRESS, hook, hookService, caller);
+    expect(rulesOf(get('sys/hook-deployment'), 'ingress')).toEqual([{ ports: [{ protocol: 'TCP', port: 8443 }] }]);
+    expect(whyOf(get('sys/hook-deployment'))).toMatch(/control-plane \(allowControlPlane\): .* calls Service hook:443/);
+  });
+
+  it('takes controlPlaneCIDRs, and allowControlPlane: false turns it off', () => {
+    expect(rulesOf(run({ ...DENY_INGRESS, controlPlaneCIDRs: ['10.0.0.0/24'] }, hook, hookService, webhooks).get('sys/hook-deployment'), 'ingress')).toEqual([{ from: [{ ipBlock: { cidr: '10.0.0.0/24' } }], ports: [{ protocol: 'TCP', port: 8443 }] }]);
+    expect(rulesOf(run({ ...DENY_INGRESS, allowControlPlane: false }, hook, hookService, webhooks).get('sys/hook-deployment'), 'ingress')).toEqual([]);
+  });
+});
+
+describe('workload → API server and kubelets, from RBAC in the stream', () => {
+  const account = { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta('op', 'ops') };
+  const binding = (roleKind: string, role: string): Obj => ({
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'ClusterRoleBinding',
+    metadata: { name: `op-${role}` },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: roleKind, name: role },
+    subjects: [{ kind: 'ServiceAccount', name: 'op', namespace: 'ops' }],
+  });
+  const role = (name: string, resources: string[]): Obj => ({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name }, rules: [{ apiGroups: [''], resources, verbs: ['get'] }] });
+  const operator = withContainer(deployment('op', 'ops', { app: 'op' }), {}, { serviceAccountName: 'op' });
+  const API = { ports: [{ protocol: 'TCP', port: 443 }, { protocol: 'TCP', port: 6443 }] };
+
+  it('gives a bound ServiceAccount egress to TCP 443 and 6443 anywhere; nodes/metrics adds kubelets on 10250', () => {
+    const { get } = run(PROD_LIKE, account, role('reader', ['pods']), binding('ClusterRole', 'reader'), operator);
+    expect(rulesOf(get('ops/op-deployment'), 'egress')).toEqual([DNS_RULE, API]);
+    const metrics = run(PROD_LIKE, account, role('scraper', ['nodes/metrics']), binding('ClusterRole', 'scraper'), operator).get('ops/op-deployment');
+    expect(rulesOf(metrics, 'egress')).toEqual([DNS_RULE, API, { ports: [{ protocol: 'TCP', port: 10250 }] }]);
+  });
+
+  it('gives nothing without a binding, or when the token is not mounted; apiServerCIDRs and apiServerPorts narrow it', () => {
+    expect(rulesOf(run(PROD_LIKE, account, operator).get('ops/op-deployment'), 'egress')).toEqual([DNS_RULE]);
+    const unmounted = withContainer(operator, {}, { serviceAccountName: 'op', automountServiceAccountToken: false });
+    expect(rulesOf(run(PROD_LIKE, account, role('reader', ['pods']), binding('ClusterRole', 'reader'), unmounted).get('ops/op-deployment'), 'egress')).toEqual([DNS_RULE]);
+    const narrowed = run({ ...PROD_LIKE, apiServerCIDRs: ['172.18.0.2/32'], apiServerPorts: [6443] }, account, role('reader', ['pods']), binding('ClusterRole', 'reader'), operator);
+    expect(rulesOf(narrowed.get('ops/op-deployment'), 'egress')[1]).toEqual({ to: [{ ipBlock: { cidr: '172.18.0.2/32' } }], ports: [{ protocol: 'TCP', port: 6443 }] });
+  });
+});
+
+describe('between workloads, from references in the stream', () => {
+  const api = deployment('api', 'shop', { app: 'api' }, { ports: [{ name: 'http', containerPort: 8080 }] });
+  const apiService = service('api', 'shop', { app: 'api' }, [{ name: 'http', port: 80, targetPort: 'http' }]);
+
+  it.each([
+    ['env value with scheme and port', { env: [{ name: 'API_URL', value: 'http://api:80/v1' }] }, 'shop'],
+    ['args, svc.ns', { args: ['--upstream=api.shop'] }, 'shop'],
+    ['command, svc.ns.svc.cluster.local', { command: ['client', 'https://api.shop.svc.cluster.local'] }, 'shop'],
+  ])('%s: egress on the caller and ingress on the callee, on the target port', (_name, container, namespace) => {
+    const web = withContainer(deployment('web', namespace, { app: 'web' }), container);
+    const { get } = run(PROD_LIKE, api, apiService, web);
+    expect(rulesOf(get('shop/web-deployment'), 'egress')).toContainEqual({ to: [{ podSelector: { matchLabels: { app: 'api' } } }], ports: [{ protocol: 'TCP', port: 8080 }] });
+    expect(rulesOf(get('shop/api-deployment'), 'ingress')).toContainEqual({ from: [{ podSelector: { matchLabels: { app: 'web' } } }], ports: [{ protocol: 'TCP', port: 8080 }] });
+  });
+
+  it('reads the data of ConfigMaps the pods use, and crosses namespaces by name', () => {
+    const settings = { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta('web', 'front'), data: { 'nginx.conf': 'location / { proxy_pass http://api.shop.svc:80; }' } };
+    const web = withContainer(deployment('web', 'front', { app: 'web' }), {}, { volumes: [{ name: 'conf', configMap: { name: 'web' } }] });
+    const { get } = run(PROD_LIKE, api, apiService, settings, web);
+    expect(rulesOf(get('front/web-deployment'), 'egress')).toContainEqual({
+      to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'shop' } }, podSelector: { matchLabels: { app: 'api' } } }],
+      ports: [{ protocol: 'TCP', port: 8080 }],
+    });
+    expect(rulesOf(get('shop/api-deployment'), 'ingress')).toContainEqual({
+      from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'front' } }, podSelector: { matchLabels: { app: 'web' } } }],
+      ports: [{ protocol: 'TCP', port: 8080 }],
+    });
+  });
+
+  it('warns, naming the workload and the option, for a Service not in the stream and a host outside the cluster', () => {
+    const web = withContainer(deployment('web', 'shop', { app: 'web' }), { env: [{ name: 'A', value: 'http://missing:9000' }, { name: 'B', value: 'https://api.github.com/repos' }, { name: 'C', value: 'info' }] });
+    const { results } = run(PROD_LIKE, web);
+    expect(results.map((result) => [result.resourceRef?.name, result.message])).toEqual([
+      ['web', 'refers to http://missing:9000 (container app env A) but the stream has no Service missing that selects pods: add the Service to the stream, or declare flows: [{from: {podSelector: {"app":"web"}}, to: {podSelector: {…}}, ports: [9000]}]'],
+      ['web', 'calls https://api.github.com (container app env B), outside the cluster, which default-deny Egress blocks: allow it with flows: [{from: {podSelector: {"app":"web"}}, to: {cidr: 0.0.0.0/0}, ports: [443]}]'],
     ]);
-    expect(labels(get('shop/flow-frontend-to-backend-egress'))['krmkit.dev/rule']).toBe('flow-frontend-to-backend');
-    expect(spec(get('shop/flow-backend-to-database-ingress'))).toEqual({
-      podSelector: { matchLabels: { tier: 'database' } },
-      policyTypes: ['Ingress'],
-      ingress: [{ from: [{ podSelector: { matchLabels: { tier: 'backend' } } }], ports: [{ protocol: 'TCP', port: 5432 }] }],
-    });
-    expect(spec(get('shop/flow-frontend-to-backend-egress'))).toEqual({
-      podSelector: { matchLabels: { tier: 'frontend' } },
-      policyTypes: ['Egress'],
-      egress: [{ to: [{ podSelector: { matchLabels: { tier: 'backend' } } }], ports: [{ protocol: 'TCP', port: 8080 }] }],
-    });
+    const allowed = run({ ...PROD_LIKE, flows: [{ from: { podSelector: { app: 'web' } }, to: { cidr: '0.0.0.0/0' }, ports: [443] }] }, web);
+    expect(allowed.results.map((result) => result.message)).toHaveLength(1);
+    expect(rulesOf(allowed.get('shop/web-deployment'), 'egress')).toContainEqual({ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ protocol: 'TCP', port: 443 }] });
   });
 
-  it('lands each side only where the stream has workloads it selects, in the namespace it names', () => {
-    const flows = [
-      { name: 'to-search', from: { podSelector: { tier: 'backend' } }, to: { podSelector: { tier: 'search' } }, ports: [9200] },
-      { name: 'scrape', from: { namespace: 'monitoring', podSelector: { app: 'prometheus' } }, to: { namespace: 'shop', podSelector: { tier: 'backend' } }, ports: ['metrics'] },
-    ];
-    const { names, get } = run({ ...KIND, defaultDeny: ['Ingress', 'Egress'], flows }, ...shop('shop'), ...shop('staging'));
-    // No search tier in the stream: only the sending side lands. Scraping lands in shop only,
-    // and its egress side not at all (no Prometheus in the stream).
-    expect(names.filter((name) => name.includes('flow-'))).toEqual(['shop/flow-to-search-egress', 'shop/flow-scrape-ingress', 'staging/flow-to-search-egress']);
-    expect((spec(get('shop/flow-scrape-ingress')).ingress as Obj[])[0]).toEqual({
-      from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } }, podSelector: { matchLabels: { app: 'prometheus' } } }],
-      ports: [{ protocol: 'TCP', port: 'metrics' }],
-    });
+  it('allowReferences: false turns it off', () => {
+    const web = withContainer(deployment('web', 'shop', { app: 'web' }), { env: [{ name: 'API_URL', value: 'http://api:80' }] });
+    expect(rulesOf(run({ ...PROD_LIKE, allowReferences: false }, api, apiService, web).get('shop/web-deployment'), 'egress')).toEqual([DNS_RULE]);
+  });
+});
+
+describe('ingress controllers of the stream, existing policies, declared flows', () => {
+  it('gives an ingress controller its IngressClass names egress to pods of every namespace', () => {
+    const ingressClass = { apiVersion: 'networking.k8s.io/v1', kind: 'IngressClass', metadata: { name: 'nginx' }, spec: { controller: 'k8s.io/ingress-nginx' } };
+    const controller = withContainer(deployment('ctrl', 'edge', { app: 'ctrl' }), { args: ['/nginx-ingress-controller', '--controller-class=k8s.io/ingress-nginx'] });
+    expect(rulesOf(run(PROD_LIKE, ingressClass, controller).get('edge/ctrl-deployment'), 'egress')).toEqual([DNS_RULE, { to: [{ namespaceSelector: {} }] }]);
+    expect(rulesOf(run({ ...PROD_LIKE, allowIngressControllerEgress: false }, ingressClass, controller).get('edge/ctrl-deployment'), 'egress')).toEqual([DNS_RULE]);
   });
 
-  it('allows every port when a flow names none, and every pod of a namespace when an end has no podSelector', () => {
-    const { get } = run({ ...KIND, defaultDeny: ['Egress'], flows: [{ from: { podSelector: { tier: 'backend' } }, to: { namespace: 'payments' } }] }, ...shop('shop'));
-    expect(spec(get('shop/flow-backend-to-payments-egress')).egress).toEqual([{ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'payments' } } }] }]);
+  it('gives the senders an existing policy admits the matching egress', () => {
+    const theirs = {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: meta('backend', 'shop'),
+      spec: { podSelector: { matchLabels: BACKEND }, ingress: [{ from: [{ podSelector: { matchLabels: { tier: 'frontend' } } }], ports: [{ port: 8080 }] }] },
+    };
+    const { get } = run(PROD_LIKE, theirs, ...shop('shop'));
+    expect(rulesOf(get('shop/frontend-deployment'), 'egress')).toContainEqual({ to: [{ podSelector: { matchLabels: BACKEND } }], ports: [{ protocol: 'TCP', port: 8080 }] });
+    expect(rulesOf(run({ ...PROD_LIKE, respectExistingPolicies: false }, theirs, ...shop('shop')).get('shop/frontend-deployment'), 'egress')).toEqual([DNS_RULE]);
+  });
+
+  it('puts declared flows on the workloads they select: ingress on the receiver, egress on the sender', () => {
+    const { get, names } = run(PROD, ...shop('shop'));
+    expect(names).toEqual(['shop/frontend-deployment', 'shop/backend-deployment', 'shop/database-statefulset']);
+    expect(rulesOf(get('shop/backend-deployment'), 'ingress')).toEqual([{ from: [{ podSelector: { matchLabels: { tier: 'frontend' } } }], ports: [{ protocol: 'TCP', port: 8080 }] }]);
+    expect(rulesOf(get('shop/frontend-deployment'), 'egress')).toContainEqual({ to: [{ podSelector: { matchLabels: { tier: 'backend' } } }], ports: [{ protocol: 'TCP', port: 8080 }] });
+    const elsewhere = run({ ...PROD, flows: [{ from: { namespace: 'monitoring' }, to: { namespace: 'data', podSelector: { tier: 'backend' } } }] }, ...shop('shop'), ...shop('data'));
+    expect(rulesOf(elsewhere.get('data/backend-deployment'), 'ingress')).toEqual([{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }] }]);
+    expect(rulesOf(elsewhere.get('shop/backend-deployment'), 'ingress')).toEqual([]);
   });
 });
 
 describe('names, labels and duplicates', () => {
   it('keeps long names within Kubernetes limits, stable and distinct', () => {
-    const long = `w${'x'.repeat(240)}`;
+    const long = `w${'x'.repeat(250)}`;
     const longer = `${long}y`;
-    const flows = [{ name: 'a'.repeat(40), from: { podSelector: { app: long } }, to: { podSelector: { app: long } }, ports: [80] }];
-    const { names, generated } = run(
-      { ...KIND, defaultDeny: ['Ingress'], allowSameNamespace: true, flows },
-      deployment(long, 'shop', { app: long }),
-      deployment(longer, 'shop', { app: longer }),
-      service('a', 'shop', { app: long }, [{ port: 80 }]),
-      service('b', 'shop', { app: longer }, [{ port: 80 }]),
-    );
-    expect(new Set(names).size).toBe(names.length);
+    const { names, generated } = run(DENY_INGRESS, deployment(long, 'shop', { app: 'a' }), deployment(longer, 'shop', { app: 'b' }));
+    expect(new Set(names).size).toBe(2);
     for (const policy of generated) {
       expect(String((policy.metadata as Obj).name).length).toBeLessThanOrEqual(253);
-      expect(String(labels(policy)['krmkit.dev/rule']).length).toBeLessThanOrEqual(63);
-      expect(String((policy.metadata as Obj).name)).toMatch(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/);
+      expect(String((policy.metadata as Obj).name)).toMatch(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?-[0-9a-f]{8}$/);
     }
+    expect(run(DENY_INGRESS, deployment(long, 'shop', { app: 'a' })).names).toEqual([names[0]]);
   });
 
   it('never duplicates a policy of the same name and namespace, and says so when it is not one of ours', () => {
-    const theirs = { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: meta('default-deny', 'shop'), spec: { podSelector: {}, policyTypes: ['Ingress'] } };
-    const otherNamespace = { ...theirs, metadata: meta('default-deny', 'staging') };
-    const { names, results } = run({ ...KIND, defaultDeny: ['Ingress'] }, theirs, otherNamespace, ...shop('shop'));
-    expect(names).toEqual(['shop/allow-ingress-controller-to-frontend']);
-    expect(results.filter((result) => result.severity === 'info').map((result) => result.message)).toEqual([
-      'a NetworkPolicy named default-deny is already in the stream; the default-deny policy was not generated',
-      'a NetworkPolicy named default-deny is already in the stream; the default-deny policy was not generated',
-    ]);
+    const theirs = { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: meta('backend-deployment', 'shop'), spec: { podSelector: {}, policyTypes: ['Ingress'] } };
+    const { names, results } = run(DENY_INGRESS, theirs, ...shop('shop'));
+    expect(names).toEqual(['shop/frontend-deployment', 'shop/database-statefulset']);
+    expect(results.filter((result) => result.severity === 'info').map((result) => result.message)).toEqual(['a NetworkPolicy named backend-deployment is already in the stream; the workload policy was not generated']);
   });
 
   it('adds nothing on a second run: the generated policies are in the stream then', () => {
@@ -475,15 +480,15 @@ describe('names, labels and duplicates', () => {
 });
 
 describe('warnings', () => {
-  const DENY_INGRESS = { ...KIND, defaultDeny: ['Ingress'] };
-
-  it('warns for each workload a Service targets that nothing lets ingress reach', () => {
+  it('warns for each workload a Service targets that nothing lets ingress reach, with the options that would', () => {
     const { results } = run(DENY_INGRESS, ...shop('shop'));
-    expect(results).toEqual([
-      expect.objectContaining({ severity: 'warning', resourceRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'backend', namespace: 'shop' } }),
-      expect.objectContaining({ severity: 'warning', resourceRef: { apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'database', namespace: 'shop' } }),
+    expect(results.map((result) => [result.severity, result.resourceRef?.kind, result.resourceRef?.name])).toEqual([
+      ['warning', 'Deployment', 'backend'],
+      ['warning', 'StatefulSet', 'database'],
     ]);
-    expect(results[0]?.message).toBe('receives no ingress under default-deny Ingress, although Service backend targets it: enable allowSameNamespace, route an Ingress to it, or declare a flow to it');
+    expect(results[0]?.message).toBe(
+      'receives no ingress under default-deny Ingress, although Service backend targets it, and nothing in the stream names it: declare flows: [{from: {podSelector: {…}}, to: {podSelector: {"app.kubernetes.io/name":"shop","tier":"backend"}}, ports: […]}], route an Ingress to it, or enable allowSameNamespace',
+    );
   });
 
   it('counts the stream’s own policies, with matchExpressions, and ignores egress-only ones', () => {
@@ -601,61 +606,42 @@ describe('properties', () => {
 });
 
 describe('real corpora (../shared/corpora)', () => {
-  const PROD_LIKE = { ...KIND, defaultDeny: ['Ingress', 'Egress'], allowDNS: true, allowSameNamespace: true };
-  const expected: Record<string, { policies: string[]; warned: string[]; sameNamespacePorts?: Record<string, unknown[]> }> = {
+  // What each real manifest gets under default-deny both ways with DNS, and what it warns about.
+  const expected: Record<string, { policies: string[]; warned: string[] }> = {
     'cert-manager-v1.14.4.yaml': {
-      policies: [
-        'cert-manager/default-deny',
-        'cert-manager/allow-dns',
-        'cert-manager/allow-same-namespace-egress',
-        'cert-manager/allow-same-namespace-to-cert-manager',
-        'cert-manager/allow-same-namespace-to-cert-manager-webhook',
-        'kube-system/default-deny',
-        'kube-system/allow-dns',
-      ],
-      warned: ['cert-manager', 'cert-manager-webhook'],
-      sameNamespacePorts: { 'cert-manager/allow-same-namespace-to-cert-manager-webhook': [{ protocol: 'TCP', port: 10250 }] },
+      policies: ['cert-manager/cert-manager-cainjector-deployment', 'cert-manager/cert-manager-deployment', 'cert-manager/cert-manager-webhook-deployment'],
+      warned: ['cert-manager', 'cert-manager'],
     },
     'ingress-nginx-cloud.yaml': {
-      policies: ['ingress-nginx/default-deny', 'ingress-nginx/allow-dns', 'ingress-nginx/allow-same-namespace-egress', 'ingress-nginx/allow-same-namespace-to-ingress-nginx-controller'],
-      warned: ['ingress-nginx-controller'],
-      // http → 80, https → 443 and the admission webhook's named port → 8443, through the container ports.
-      sameNamespacePorts: {
-        'ingress-nginx/allow-same-namespace-to-ingress-nginx-controller': [
-          { protocol: 'TCP', port: 80 },
-          { protocol: 'TCP', port: 443 },
-          { protocol: 'TCP', port: 8443 },
-        ],
-      },
+      policies: ['ingress-nginx/ingress-nginx-controller-deployment', 'ingress-nginx/ingress-nginx-admission-create-job', 'ingress-nginx/ingress-nginx-admission-patch-job'],
+      warned: [],
     },
-    'metrics-server-components.yaml': {
-      policies: ['kube-system/default-deny', 'kube-system/allow-dns', 'kube-system/allow-same-namespace-egress', 'kube-system/allow-same-namespace-to-metrics-server'],
-      warned: ['metrics-server'],
-    },
-    'reloader.yaml': { policies: ['default/default-deny', 'default/allow-dns'], warned: [] },
+    'metrics-server-components.yaml': { policies: ['kube-system/metrics-server-deployment'], warned: [] },
+    'reloader.yaml': { policies: ['default/reloader-reloader-deployment'], warned: [] },
   };
 
   describe.each(corpora())('$name', ({ name, text }) => {
     const expectation = expected[name];
-    it('generates one default deny per namespace, DNS, and same-namespace ingress on the resolved Service ports; leaves the manifests untouched', () => {
+    it('generates one policy per workload, none namespace-wide; leaves the manifests untouched; idempotent', () => {
       expect(expectation, `add an expectation for ${name}`).toBeDefined();
       const { output, results } = transform(text, PROD_LIKE);
       expect(output.startsWith(text)).toBe(true);
       const added = objectsOf(output.slice(text.length));
       expect(added.map((policy) => `${String((policy.metadata as Obj).namespace)}/${String((policy.metadata as Obj).name)}`)).toEqual(expectation?.policies);
-      expect(results).toEqual([]);
-      for (const [key, ports] of Object.entries(expectation?.sameNamespacePorts ?? {})) {
-        const policy = added.find((object) => `${String((object.metadata as Obj).namespace)}/${String((object.metadata as Obj).name)}` === key) as Obj;
-        expect(portsOf((spec(policy).ingress as Obj[])[0])).toEqual(ports);
-      }
+      expect(added.map((policy) => spec(policy).podSelector)).not.toContainEqual({});
+      expect(results.map((result) => result.resourceRef?.name)).toEqual(expectation?.warned);
       expect(transform(output, PROD_LIKE).output).toBe(output);
     });
+  });
 
-    it('warns, under default-deny Ingress alone, for every workload a Service exposes (no Ingress routes to them)', () => {
-      const { results } = transform(text, { ...KIND, defaultDeny: ['Ingress'] });
-      expect(results.map((result) => result.resourceRef?.name)).toEqual(expectation?.warned);
-      expect(results.every((result) => result.severity === 'warning')).toBe(true);
-    });
+  it('ingress-nginx: the controller gets its LoadBalancer ports from anywhere, its webhook from the control plane, the API server and its backends', () => {
+    const text = corpora().find((entry) => entry.name === 'ingress-nginx-cloud.yaml')?.text ?? '';
+    const controller = objectsOf(transform(text, PROD_LIKE).output.slice(text.length))[0] as Obj;
+    const ingressPorts = rulesOf(controller, 'ingress').map((rule) => [rule.from, rule.ports]);
+    expect(ingressPorts).toContainEqual([undefined, [{ protocol: 'TCP', port: 8443 }]]);
+    expect(ingressPorts).toContainEqual([undefined, [{ protocol: 'TCP', port: 80 }, { protocol: 'TCP', port: 443 }]]);
+    expect(rulesOf(controller, 'egress')).toContainEqual({ to: [{ namespaceSelector: {} }] });
+    expect(rulesOf(controller, 'egress')).toContainEqual({ ports: [{ protocol: 'TCP', port: 443 }, { protocol: 'TCP', port: 6443 }] });
   });
 });
 
@@ -669,7 +655,7 @@ describe('CLI (bundled binary; `npm run build` first)', () => {
     const result = runCli(['network-policy', '--config', path], input);
     expect(result.status).toBe(0);
     expect(result.stdout.startsWith(input)).toBe(true);
-    expect(objectsOf(result.stdout.slice(input.length)).map((policy) => (policy.metadata as Obj).name)).toEqual(['default-deny', 'allow-ingress-controller-to-frontend']);
+    expect(objectsOf(result.stdout.slice(input.length)).map((policy) => (policy.metadata as Obj).name)).toEqual(['frontend-deployment', 'backend-deployment', 'database-statefulset']);
     expect(result.stderr).toContain('[warning] apps/v1/Deployment/shop/backend: receives no ingress under default-deny Ingress');
     expect(result.stderr).toContain('[warning] apps/v1/StatefulSet/shop/database: receives no ingress under default-deny Ingress');
   });
@@ -677,7 +663,8 @@ describe('CLI (bundled binary; `npm run build` first)', () => {
   it('takes flags, and fails with exit 2 and nothing on stdout on a bad config', () => {
     const ok = runCli(['network-policy', '--defaultDeny', 'Ingress,Egress', '--allowDNS'], input);
     expect(ok.status).toBe(0);
-    expect(ok.stdout).toContain('name: allow-dns');
+    expect(ok.stdout).toContain('name: backend-deployment');
+    expect(ok.stdout).toContain('k8s-app: kube-dns');
     const bad = runCli(['network-policy', '--allowDNS'], input);
     expect(bad.status).toBe(2);
     expect(bad.stdout).toBe('');

@@ -8,13 +8,14 @@ import { REPO_ROOT } from '../helpers/cli.js';
  * (KRMKIT_HELM3=/usr/local/bin/helm …). A missing tool fails the test that needs it, with
  * the command that fixes it: a suite that skips silently would pass in CI without testing.
  */
-export type ToolName = 'helm3' | 'helm4' | 'kustomize' | 'kpt' | 'kube-apiserver' | 'kubectl' | 'etcd';
+export type ToolName = 'helm3' | 'helm4' | 'kustomize' | 'kpt' | 'cyclonus' | 'kube-apiserver' | 'kubectl' | 'etcd';
 
 const ENV_OVERRIDES: Record<ToolName, string> = {
   helm3: 'KRMKIT_HELM3',
   helm4: 'KRMKIT_HELM4',
   kustomize: 'KRMKIT_KUSTOMIZE',
   kpt: 'KRMKIT_KPT',
+  cyclonus: 'KRMKIT_CYCLONUS',
   'kube-apiserver': 'KRMKIT_KUBE_APISERVER',
   kubectl: 'KRMKIT_KUBECTL',
   etcd: 'KRMKIT_ETCD',
@@ -26,6 +27,7 @@ const VERSION_KEYS: Record<ToolName, string> = {
   helm4: 'HELM4_VERSION',
   kustomize: 'KUSTOMIZE_VERSION',
   kpt: 'KPT_VERSION',
+  cyclonus: 'CYCLONUS_VERSION',
   'kube-apiserver': 'KUBERNETES_VERSION',
   kubectl: 'KUBERNETES_VERSION',
   etcd: 'ETCD_SERIES',
