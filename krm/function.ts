@@ -46,6 +46,16 @@ export interface KrmFunction<Config> {
   /** A short config example for `--help`. */
   readonly example: string;
   readonly options: OptionSpecs;
+  /**
+   * Whether, as a Helm 4 post-renderer, the function edits Helm hooks unless told otherwise.
+   * Functions that harden each pod on its own (security-context, inject-env) say true: a
+   * hook's pods are judged by the same Pod Security admission as the release's, and a hook
+   * left alone is refused by a namespace enforcing `restricted`. Functions that generate
+   * objects for workloads or relate workloads to each other (network-policy, anti-affinity,
+   * reloader) leave it out (the default): a short-lived hook Job is not a peer of the
+   * release's Deployments, and objects generated for it would outlive it.
+   */
+  readonly editsHooks?: boolean;
   /** Turns options already converted to their declared types into this function's config. */
   parseConfig(options: Record<string, unknown>): Config;
   run(context: FunctionContext<Config>): void;
