@@ -105,31 +105,17 @@ describe('ResourceIndex', () => {
 describe('the lookup in a pipeline', () => {
   // Two test-only functions: one generates a ConfigMap and renames a Secret, the next reports what the lookup sees.
   const seen: string[] = [];
-  const generate = defineFunction<Record<string, never>>({
-    name: 'test-generate',
-    kind: 'TestGenerate',
-    summary: '',
-    example: '',
-    options: {},
-    parseConfig: () => ({}),
-    run(context: FunctionContext<Record<string, never>>) {
-      expect(context.lookup.named('', 'ConfigMap', 'generated')).toEqual([]);
-      context.add({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'generated' }, data: {} });
-      context.lookup.named('', 'Secret', 'old')[0]!.set(['metadata', 'name'], 'new');
-    },
+  const testFunction = (kind: string, run: (context: FunctionContext<Record<string, never>>) => void) =>
+    defineFunction<Record<string, never>>({ name: kind.toLowerCase(), kind, summary: '', example: '', options: {}, parseConfig: () => ({}), run });
+  const generate = testFunction('TestGenerate', (context) => {
+    expect(context.lookup.named('', 'ConfigMap', 'generated')).toEqual([]);
+    context.add({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'generated' }, data: {} });
+    context.lookup.named('', 'Secret', 'old')[0]!.set(['metadata', 'name'], 'new');
   });
-  const observe = defineFunction<Record<string, never>>({
-    name: 'test-observe',
-    kind: 'TestObserve',
-    summary: '',
-    example: '',
-    options: {},
-    parseConfig: () => ({}),
-    run(context: FunctionContext<Record<string, never>>) {
-      for (const [kind, name] of [['ConfigMap', 'generated'], ['Secret', 'old'], ['Secret', 'new']] as const) {
-        seen.push(`${kind}/${name}: ${context.lookup.named('', kind, name).length}`);
-      }
-    },
+  const observe = testFunction('TestObserve', (context) => {
+    for (const [kind, name] of [['ConfigMap', 'generated'], ['Secret', 'old'], ['Secret', 'new']] as const) {
+      seen.push(`${kind}/${name}: ${context.lookup.named('', kind, name).length}`);
+    }
   });
 
   it('is shared by the steps of a run and sees what earlier steps generated and renamed', () => {
