@@ -3,7 +3,8 @@ import { antiAffinity } from './anti-affinity/index.js';
 import { injectEnv } from './inject-env/index.js';
 import { networkPolicy } from './network-policy/index.js';
 import { reloader } from './reloader/index.js';
+import { resources } from './resources/index.js';
 import { securityContext } from './security-context/index.js';
 
 /** Every krmkit function, in the order `--help` lists them. */
-export const FUNCTIONS: readonly AnyKrmFunction[] = [securityContext, antiAffinity, reloader, injectEnv, networkPolicy];
+export const FUNCTIONS: readonly AnyKrmFunction[] = [securityContext, resources, antiAffinity, reloader, injectEnv, networkPolicy];

@@ -2,6 +2,7 @@ import { KrmConfigError } from './errors.js';
 import type { OptionSpecs } from './options.js';
 import { isPlainMap, type Path } from './path.js';
 import type { ContainerListName, ContainerRef, PodTemplate, PodTemplateKind } from './pod-template.js';
+import type { ResourceLookup } from './resource-index.js';
 import type { Resource, KubeObject } from './resource.js';
 import type { Finding } from './results.js';
 import { parseSelector, ResourceFilter, type Selection } from './select.js';
@@ -15,6 +16,11 @@ export interface CommonConfig extends Selection {
 export interface FunctionContext<Config> {
   /** Every resource in the stream (for cross-references: Services, HPAs, ConfigMaps…). */
   readonly resources: readonly Resource[];
+  /**
+   * The same resources by kind and name, shared by every step of the run. Follow a
+   * reference through it, never by scanning `resources` once per workload.
+   */
+  readonly lookup: ResourceLookup;
   readonly config: Config & CommonConfig;
   /** Whether `select`/`exclude` and the opt-out annotation put a resource in scope. */
   inScope(resource: Resource): boolean;

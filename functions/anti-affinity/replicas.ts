@@ -1,5 +1,6 @@
 import { describeValue } from '../../krm/input.js';
 import type { Path } from '../../krm/path.js';
+import type { ResourceLookup } from '../../krm/resource-index.js';
 import type { Resource } from '../../krm/resource.js';
 import { optionalMap } from '../../krm/shape.js';
 
@@ -9,16 +10,19 @@ import { optionalMap } from '../../krm/shape.js';
  * its `minReplicas` counts; otherwise `spec.replicas`, which Kubernetes defaults to 1.
  */
 export class ReplicaCounter {
-  private readonly autoscalers: Autoscaler[];
+  /** By target: the first HPA in the stream that targets a workload decides, as it always has. */
+  private readonly byTarget = new Map<string, Autoscaler>();
 
-  constructor(resources: readonly Resource[]) {
-    this.autoscalers = resources.filter(isAutoscaler).map(readAutoscaler);
+  constructor(lookup: ResourceLookup) {
+    for (const hpa of lookup.ofKind('autoscaling', 'HorizontalPodAutoscaler')) {
+      const autoscaler = readAutoscaler(hpa);
+      const key = targetKey(autoscaler.namespace, autoscaler.targetKind, autoscaler.targetName);
+      if (!this.byTarget.has(key)) this.byTarget.set(key, autoscaler);
+    }
   }
 
   minimumPods(workload: Resource): number {
-    const autoscaler = this.autoscalers.find(
-      (candidate) => candidate.targetKind === workload.kind && candidate.targetName === workload.name && candidate.namespace === workload.namespace,
-    );
+    const autoscaler = this.byTarget.get(targetKey(workload.namespace, workload.kind, workload.name));
     if (autoscaler) return autoscaler.minReplicas;
     return count(workload, ['spec', 'replicas'], workload.get(['spec', 'replicas'])) ?? 1;
   }
@@ -31,8 +35,8 @@ interface Autoscaler {
   minReplicas: number;
 }
 
-function isAutoscaler(resource: Resource): boolean {
-  return resource.group === 'autoscaling' && resource.kind === 'HorizontalPodAutoscaler';
+function targetKey(namespace: string | undefined, kind: string, name: string): string {
+  return JSON.stringify([namespace ?? null, kind, name]);
 }
 
 function readAutoscaler(hpa: Resource): Autoscaler {
