@@ -16,15 +16,21 @@ export class ReplicaCounter {
   }
 
   minimumPods(workload: Resource): number {
-    const autoscaler = this.autoscalers.find(
-      (candidate) => candidate.targetKind === workload.kind && candidate.targetName === workload.name && candidate.namespace === workload.namespace,
-    );
+    const autoscaler = this.autoscalerOf(workload);
     if (autoscaler) return autoscaler.minReplicas;
     return count(workload, ['spec', 'replicas'], workload.get(['spec', 'replicas'])) ?? 1;
   }
+
+  /** The HorizontalPodAutoscaler in the stream that targets the workload (kind, name, namespace), if any. */
+  autoscalerOf(workload: Resource): Autoscaler | undefined {
+    return this.autoscalers.find(
+      (candidate) => candidate.targetKind === workload.kind && candidate.targetName === workload.name && candidate.namespace === workload.namespace,
+    );
+  }
 }
 
-interface Autoscaler {
+export interface Autoscaler {
+  resource: Resource;
   namespace: string | undefined;
   targetKind: string;
   targetName: string;
@@ -40,6 +46,7 @@ function readAutoscaler(hpa: Resource): Autoscaler {
   const refPath = ['spec', 'scaleTargetRef'];
   const ref = optionalMap(hpa, refPath, spec.scaleTargetRef) ?? {};
   return {
+    resource: hpa,
     namespace: hpa.namespace,
     targetKind: requiredString(hpa, [...refPath, 'kind'], ref.kind),
     targetName: requiredString(hpa, [...refPath, 'name'], ref.name),
