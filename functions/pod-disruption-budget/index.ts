@@ -18,8 +18,11 @@ function run(context: FunctionContext<PodDisruptionBudgetConfig>): void {
     const { resource } = workload;
     // DaemonSets, Jobs, CronJobs and PodTemplates: no replicas a drain must keep some of.
     if (!isSpreadable(resource)) continue;
+    // No spec.replicas and no HPA here: the count is set outside the stream (kubectl scale, an
+    // autoscaler installed apart). A maxUnavailable budget is safe at any count, so it is given one.
+    const unknownCount = resource.get(['spec', 'replicas']) === undefined && !replicas.autoscalerOf(resource);
     const pods = replicas.minimumPods(resource);
-    if (pods < config.minReplicas) continue;
+    if (pods < config.minReplicas && !unknownCount) continue;
 
     const covering = budgets.selecting(workload.namespace, workload.podLabels);
     if (covering.length > 0) {
@@ -34,6 +37,15 @@ function run(context: FunctionContext<PodDisruptionBudgetConfig>): void {
         message: 'no spec.selector to select its pods by; no PodDisruptionBudget generated (add a spec.selector, or exclude the workload from pod-disruption-budget)',
         resource,
         field: workload.selectorPath,
+      });
+      continue;
+    }
+    if (unknownCount && 'minAvailable' in config.disruption) {
+      context.report({
+        severity: 'warning',
+        message: `spec.replicas is not set, so how many pods run is decided outside the stream and minAvailable ${String(config.disruption.minAvailable)} could block every node drain; no PodDisruptionBudget generated (set spec.replicas, use maxUnavailable, or exclude the workload from pod-disruption-budget)`,
+        resource,
+        field: ['spec', 'replicas'],
       });
       continue;
     }

@@ -8,13 +8,14 @@ import { REPO_ROOT } from '../helpers/cli.js';
  * (KRMKIT_HELM3=/usr/local/bin/helm …). A missing tool fails the test that needs it, with
  * the command that fixes it: a suite that skips silently would pass in CI without testing.
  */
-export type ToolName = 'helm3' | 'helm4' | 'kustomize' | 'kpt';
+export type ToolName = 'helm3' | 'helm4' | 'kustomize' | 'kpt' | 'kube-score';
 
 const ENV_OVERRIDES: Record<ToolName, string> = {
   helm3: 'KRMKIT_HELM3',
   helm4: 'KRMKIT_HELM4',
   kustomize: 'KRMKIT_KUSTOMIZE',
   kpt: 'KRMKIT_KPT',
+  'kube-score': 'KRMKIT_KUBE_SCORE',
 };
 
 export const TOOLS_BIN = join(REPO_ROOT, '.tools', 'bin');
@@ -23,7 +24,7 @@ export function toolPath(name: ToolName): string {
   const override = process.env[ENV_OVERRIDES[name]];
   const path = override || join(TOOLS_BIN, name);
   if (!existsSync(path)) {
-    const pinned = pinnedVersions()[`${name.toUpperCase()}_VERSION`] ?? 'the pinned version';
+    const pinned = pinnedVersions()[`${name.toUpperCase().replace(/-/g, '_')}_VERSION`] ?? 'the pinned version';
     throw new Error(
       `${name} (${pinned}) not found at ${path}: run scripts/install-tools.sh` +
         (override ? ` or fix ${ENV_OVERRIDES[name]}` : ` (or point ${ENV_OVERRIDES[name]} at a ${name} binary)`) +
