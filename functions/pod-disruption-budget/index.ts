@@ -83,7 +83,10 @@ function run(context: FunctionContext<PodDisruptionBudgetConfig>): void {
 }
 
 function list(budgets: readonly Budget[]): string {
-  return budgets.map((budget) => budget.resource.name).join(', ');
+  return budgets
+    .map((budget) => budget.resource.name)
+    .sort()
+    .join(', ');
 }
 
 function nameKey(namespace: string, name: string): string {
