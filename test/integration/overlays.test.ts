@@ -35,8 +35,8 @@ describe.each(OVERLAYS)('overlays/%s', (overlay) => {
     const kinds = (pipeline.steps as Map[]).map((step) => step.kind);
     expect(kinds).toEqual(
       overlay === 'prod'
-        ? ['InjectEnv', 'SecurityContext', 'PodSecurityLabels', 'AntiAffinity', 'PodDisruptionBudgets', 'AutoscaledReplicas', 'NetworkPolicies', 'Reloader']
-        : ['InjectEnv', 'SecurityContext', 'PodSecurityLabels', 'AntiAffinity', 'AutoscaledReplicas', 'Reloader'],
+        ? ['InjectEnv', 'SecurityContext', 'Resources', 'PodSecurityLabels', 'AntiAffinity', 'PodDisruptionBudgets', 'AutoscaledReplicas', 'NetworkPolicies', 'Reloader']
+        : ['InjectEnv', 'SecurityContext', 'Resources', 'PodSecurityLabels', 'AntiAffinity', 'AutoscaledReplicas', 'Reloader'],
     );
   });
 

@@ -40,6 +40,9 @@ const injectEnvChanges = (path: Path): boolean => path.includes('env') || path.i
 const RELOADER_ANNOTATION = /^(reloader\.stakater\.com\/|configmap\.reloader\.stakater\.com\/|secret\.reloader\.stakater\.com\/|checksum\.krmkit\.dev\/)/;
 const reloaderChanges = (path: Path): boolean => key(path, path.length - 2) === 'annotations' && RELOADER_ANNOTATION.test(String(last(path)));
 
+/** resources: containers' requests and limits (filled where absent, never changed where set). */
+const resourcesChanges = (path: Path): boolean => key(path, path.length - 2) === 'requests' || key(path, path.length - 2) === 'limits' || last(path) === 'resources' || last(path) === 'requests' || last(path) === 'limits';
+
 /** autoscaled-replicas: `spec.replicas` of workloads an HPA targets, and nothing else. */
 const autoscaledReplicasChanges = (path: Path): boolean => path.length === 2 && key(path, 0) === 'spec' && key(path, 1) === 'replicas';
 
@@ -83,6 +86,13 @@ export const SUITE_CONFIGS: SuiteConfig[] = [
     restricted: false,
     injects: new Set(['LOG_LEVEL']),
   },
+  { name: 'resources default', config: { apiVersion: V1, kind: 'Resources' }, changes: resourcesChanges, restricted: false },
+  {
+    name: 'resources with overrides',
+    config: { apiVersion: V1, kind: 'Resources', requests: { cpu: '250m', memory: '256Mi' }, limits: { memory: '512Mi', cpu: '1', 'ephemeral-storage': '1Gi' }, containerOverrides: [{ name: 'sidecar', requests: { memory: '32Mi' } }] },
+    changes: resourcesChanges,
+    restricted: false,
+  },
   { name: 'anti-affinity default', config: { apiVersion: V1, kind: 'AntiAffinity' }, changes: nothing, restricted: false },
   {
     name: 'anti-affinity required + spread',
@@ -124,14 +134,14 @@ export const SUITE_CONFIGS: SuiteConfig[] = [
   {
     name: 'overlay dev',
     config: overlay('dev'),
-    changes: any(securityContextChanges, injectEnvChanges, reloaderChanges, autoscaledReplicasChanges, podSecurityLabelChanges),
+    changes: any(securityContextChanges, injectEnvChanges, resourcesChanges, reloaderChanges, autoscaledReplicasChanges, podSecurityLabelChanges),
     restricted: false,
     injects: new Set(['PROD']),
   },
   {
     name: 'overlay prod',
     config: overlay('prod'),
-    changes: any(securityContextChanges, injectEnvChanges, reloaderChanges, autoscaledReplicasChanges, podSecurityLabelChanges),
+    changes: any(securityContextChanges, injectEnvChanges, resourcesChanges, reloaderChanges, autoscaledReplicasChanges, podSecurityLabelChanges),
     restricted: true,
     injects: new Set(['PROD']),
   },
