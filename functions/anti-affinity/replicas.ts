@@ -9,10 +9,17 @@ import { optionalMap } from '../../krm/shape.js';
  * its `minReplicas` counts; otherwise `spec.replicas`, which Kubernetes defaults to 1.
  */
 export class ReplicaCounter {
-  private readonly autoscalers: Autoscaler[];
+  /** By target namespace, kind and name: looked up once per workload, so never scanned. */
+  private readonly autoscalers = new Map<string, Autoscaler>();
 
   constructor(resources: readonly Resource[]) {
-    this.autoscalers = resources.filter(isAutoscaler).map(readAutoscaler);
+    for (const resource of resources) {
+      if (!isAutoscaler(resource)) continue;
+      const autoscaler = readAutoscaler(resource);
+      const key = targetKey(autoscaler.namespace, autoscaler.targetKind, autoscaler.targetName);
+      // The first HPA for a target wins, as a scan in stream order would find it.
+      if (!this.autoscalers.has(key)) this.autoscalers.set(key, autoscaler);
+    }
   }
 
   minimumPods(workload: Resource): number {
@@ -23,10 +30,12 @@ export class ReplicaCounter {
 
   /** The HorizontalPodAutoscaler in the stream that targets the workload (kind, name, namespace), if any. */
   autoscalerOf(workload: Resource): Autoscaler | undefined {
-    return this.autoscalers.find(
-      (candidate) => candidate.targetKind === workload.kind && candidate.targetName === workload.name && candidate.namespace === workload.namespace,
-    );
+    return this.autoscalers.get(targetKey(workload.namespace, workload.kind, workload.name));
   }
+}
+
+function targetKey(namespace: string | undefined, kind: string, name: string): string {
+  return JSON.stringify([namespace ?? null, kind, name]);
 }
 
 export interface Autoscaler {
