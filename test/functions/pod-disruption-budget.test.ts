@@ -393,6 +393,19 @@ describe('real corpora (../shared/corpora)', () => {
 describe('CLI (dist/krmkit.cjs)', () => {
   const input = streamOf(workload('Deployment', 'api'));
 
+  it('as a Helm 4 post-renderer: budgets get their own file name, and a hook workload gets none', () => {
+    const filename = 'postrenderer.helm.sh/postrender-filename';
+    const regular = workload('Deployment', 'api');
+    (regular.metadata as Obj).annotations = { [filename]: 'shop/templates/api.yaml' };
+    const hook = workload('Deployment', 'hooked', { replicas: 3 });
+    (hook.metadata as Obj).annotations = { [filename]: 'shop/templates/hook.yaml', 'helm.sh/hook': 'pre-upgrade' };
+    const result = runCli(['postrender', '--overlay=prod'], streamOf(regular, hook));
+    expect(result.status, result.stderr).toBe(0);
+    expect(budgetsOf(result.stdout).map((budget) => budget.metadata)).toEqual([
+      { name: 'api-pdb', namespace: 'shop', labels: { 'app.kubernetes.io/managed-by': 'krmkit' }, annotations: { [filename]: 'krmkit/generated/shop-poddisruptionbudget-api-pdb.yaml' } },
+    ]);
+  });
+
   it('takes flags in the ConfigMap form and prints the budget', () => {
     const result = runCli(['pod-disruption-budget', '--minAvailable', '50%', '--unhealthyPodEvictionPolicy', 'AlwaysAllow'], input);
     expect(result.status, result.stderr).toBe(0);
