@@ -79,6 +79,9 @@ spec:
             - name: http
               containerPort: 8080
               protocol: TCP
+          envFrom:
+            - configMapRef:
+                name: ${name}-config
           env:
             - name: LOG_LEVEL
               valueFrom:

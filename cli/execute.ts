@@ -1,6 +1,6 @@
 import { KrmInputError } from '../krm/errors.js';
 import { readInput, type Input } from '../krm/input.js';
-import { writeOutput } from '../krm/output.js';
+import { writeOutputParts } from '../krm/output.js';
 import { runSteps, type Step } from '../krm/pipeline.js';
 import { formatResultLine, hasError, type Result } from '../krm/results.js';
 import { readStdin } from './stdin.js';
@@ -55,9 +55,9 @@ export async function execute(job: Job, io: Io = processIo): Promise<number> {
     printResults(outcome.results, stderr);
     if (input.envelope === 'resourceList') {
       // The KRM spec: results travel in the ResourceList, also when one is an error.
-      io.stdout(writeOutput(input, outcome.generated, outcome.results));
+      writeInChunks(writeOutputParts(input, outcome.generated, outcome.results), io.stdout);
     } else if (!failed) {
-      io.stdout(writeOutput(input, outcome.generated, []));
+      writeInChunks(writeOutputParts(input, outcome.generated, []), io.stdout);
     }
     if (failed) {
       stderr(`krmkit: ${outcome.results.filter((result) => result.severity === 'error').length} error result(s); ${input.envelope === 'stream' ? 'no output written' : 'see results'}\n`);
@@ -67,6 +67,23 @@ export async function execute(job: Job, io: Io = processIo): Promise<number> {
   } catch (error) {
     return reportFailure(error, stderr);
   }
+}
+
+/** About a mebibyte per write: few system calls, and never the whole output in one more copy. */
+const CHUNK_CHARACTERS = 1 << 20;
+
+function writeInChunks(parts: readonly string[], write: (text: string) => void): void {
+  let chunk: string[] = [];
+  let size = 0;
+  for (const part of parts) {
+    chunk.push(part);
+    size += part.length;
+    if (size < CHUNK_CHARACTERS) continue;
+    write(chunk.join(''));
+    chunk = [];
+    size = 0;
+  }
+  if (chunk.length > 0) write(chunk.join(''));
 }
 
 function printResults(results: readonly Result[], stderr: (text: string) => void): void {

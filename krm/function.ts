@@ -2,6 +2,7 @@ import { KrmConfigError } from './errors.js';
 import type { OptionSpecs } from './options.js';
 import { isPlainMap, type Path } from './path.js';
 import type { ContainerListName, ContainerRef, PodTemplate, PodTemplateKind } from './pod-template.js';
+import type { ResourceLookup } from './resource-index.js';
 import type { Resource, KubeObject } from './resource.js';
 import type { Finding } from './results.js';
 import { parseSelector, ResourceFilter, type Selection } from './select.js';
@@ -22,6 +23,11 @@ export interface PipelineStep {
 export interface FunctionContext<Config> {
   /** Every resource in the stream (for cross-references: Services, HPAs, ConfigMaps…). */
   readonly resources: readonly Resource[];
+  /**
+   * The same resources by kind and name, shared by every step of the run. Follow a
+   * reference through it, never by scanning `resources` once per workload.
+   */
+  readonly lookup: ResourceLookup;
   readonly config: Config & CommonConfig;
   /**
    * Every step of the pipeline this run belongs to, in order (this one included), so a function
@@ -53,6 +59,16 @@ export interface KrmFunction<Config> {
   /** A short config example for `--help`. */
   readonly example: string;
   readonly options: OptionSpecs;
+  /**
+   * Whether, as a Helm 4 post-renderer, the function edits Helm hooks unless told otherwise.
+   * Functions that harden each pod on its own (security-context, inject-env) say true: a
+   * hook's pods are judged by the same Pod Security admission as the release's, and a hook
+   * left alone is refused by a namespace enforcing `restricted`. Functions that generate
+   * objects for workloads or relate workloads to each other (network-policy, anti-affinity,
+   * reloader) leave it out (the default): a short-lived hook Job is not a peer of the
+   * release's Deployments, and objects generated for it would outlive it.
+   */
+  readonly editsHooks?: boolean;
   /** Turns options already converted to their declared types into this function's config. */
   parseConfig(options: Record<string, unknown>): Config;
   run(context: FunctionContext<Config>): void;

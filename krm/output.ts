@@ -11,11 +11,21 @@ import { blockStyleOf } from './yaml-style.js';
  * order kept); resources functions generated are appended.
  */
 export function writeOutput(input: Input, generated: readonly Resource[], results: readonly Result[]): string {
-  const body = input.format === 'json' ? writeJson(input, generated, results) : writeYaml(input, generated, results);
-  return (input.byteOrderMark ? '\uFEFF' : '') + body;
+  return writeOutputParts(input, generated, results).join('');
 }
 
-function writeYaml(input: Input, generated: readonly Resource[], results: readonly Result[]): string {
+/**
+ * The output as consecutive pieces (a stream's documents, in order). A writer can send them
+ * one after another instead of joining them first: for a large stream, the joined copy (and
+ * its encoded copy) would be the biggest allocation of the whole run.
+ */
+export function writeOutputParts(input: Input, generated: readonly Resource[], results: readonly Result[]): string[] {
+  const parts = input.format === 'json' ? [writeJson(input, generated, results)] : writeYaml(input, generated, results);
+  if (input.byteOrderMark) parts.unshift('\uFEFF');
+  return parts;
+}
+
+function writeYaml(input: Input, generated: readonly Resource[], results: readonly Result[]): string[] {
   if (input.envelope === 'resourceList') {
     const host = input.documents.find((document) => document.host)?.host;
     if (!host) throw new Error('internal: ResourceList without a document');
@@ -30,7 +40,7 @@ function writeYaml(input: Input, generated: readonly Resource[], results: readon
     // second run gives the same output (kpt collects each function's results itself).
     if (results.length > 0) host.setOwn(['results'], results);
     else host.deleteOwn(['results']);
-    return host.changed ? withNewline(host.render(), input.newline) : host.source;
+    return [host.changed ? withNewline(host.render(), input.newline) : host.source];
   }
   const parts: string[] = [];
   for (const document of input.documents) {
@@ -51,7 +61,7 @@ function writeYaml(input: Input, generated: readonly Resource[], results: readon
     const text = lines ? `${lines.join('\n')}\n` : stringify(resource.object, { lineWidth: 0, indentSeq: style.indentSequences });
     parts.push(withNewline(`---\n${text}`, input.newline));
   }
-  return parts.join('');
+  return parts;
 }
 
 /** Generated documents are printed the way the stream's first object document is written. */

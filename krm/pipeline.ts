@@ -6,6 +6,7 @@ import { describeValue, type Input } from './input.js';
 import { API_VERSION, readOptions } from './options.js';
 import { isPlainMap } from './path.js';
 import { containersOf, podTemplateOf } from './pod-template.js';
+import { ResourceIndex, type ResourceLookup } from './resource-index.js';
 import { Resource, type KubeObject } from './resource.js';
 import { toResult, type Finding, type Result } from './results.js';
 import { nearest } from './suggest.js';
@@ -97,23 +98,34 @@ export function runSteps(input: Input, steps: readonly Step[], options: RunOptio
   const resources = [...input.resources];
   const generated: Resource[] = [];
   const results: Result[] = [];
+  // One lookup for the whole run: it follows the list as steps add and edit resources.
+  const lookup = new ResourceIndex(resources);
   // Helm 4 input: generated documents need a file name too (see generated-filename.ts).
   const helmFilenames = input.resources.some((resource) => resource.annotations[HELM_FILENAME_ANNOTATION] !== undefined);
   const pipeline = steps.map((step) => ({ name: step.fn.name, config: step.config }));
   for (const step of steps) {
     const before = options.explain ? snapshot(resources) : undefined;
-    runStep(step, pipeline, resources, generated, results, helmFilenames);
+    runStep(step, pipeline, resources, lookup, generated, results, helmFilenames);
     if (options.explain && before) explainStep(step.fn.name, resources, before, options.explain);
   }
   return { results, generated };
 }
 
-function runStep(step: Step, pipeline: readonly PipelineStep[], resources: Resource[], generated: Resource[], results: Result[], helmFilenames: boolean): void {
+function runStep(
+  step: Step,
+  pipeline: readonly PipelineStep[],
+  resources: Resource[],
+  lookup: ResourceLookup,
+  generated: Resource[],
+  results: Result[],
+  helmFilenames: boolean,
+): void {
   const filter = makeFilter(step.fn.name, step.common);
   const extraKinds = step.common.podTemplateKinds;
   let generatedIndex = generated.length;
   const context: FunctionContext<unknown> = {
     resources,
+    lookup,
     config: { ...(step.config as object), ...step.common } as FunctionContext<unknown>['config'],
     pipeline,
     inScope: (resource) => filter.includes(resource),

@@ -114,6 +114,15 @@ export class Resource {
 
   private revisionCount = 0;
 
+  /**
+   * Counts edits, across every resource, that may change what identifies one (apiVersion,
+   * kind, metadata.name, metadata.namespace): lookups by identity (`resource-index.ts`)
+   * compare it to know their filing is still right. Only ever grows.
+   */
+  static get identityRevision(): number {
+    return identityEdits;
+  }
+
   get(path: Path): unknown {
     return getAt(this.object, path);
   }
@@ -122,6 +131,7 @@ export class Resource {
     if (deepEqual(getAt(this.object, path), value)) return;
     const copy = value !== null && typeof value === 'object' ? structuredClone(value) : value;
     setAt(this.object, path, copy);
+    if (touchesIdentity(path)) identityEdits++;
     // The host replays edits later: it needs its own copy, which later edits cannot reach.
     this.host?.set([...this.hostPath, ...path], copy !== null && typeof copy === 'object' ? structuredClone(copy) : copy);
     this.revisionCount++;
@@ -131,6 +141,7 @@ export class Resource {
   delete(path: Path): void {
     if (getAt(this.object, path) === undefined) return;
     deleteAt(this.object, path);
+    if (touchesIdentity(path)) identityEdits++;
     this.host?.delete([...this.hostPath, ...path]);
     this.revisionCount++;
     this.onChange();
@@ -142,6 +153,14 @@ export class Resource {
     if (this.origin.line !== undefined) location.line = this.origin.line;
     return new KrmInputError(problem, location);
   }
+}
+
+let identityEdits = 0;
+
+function touchesIdentity(path: Path): boolean {
+  const [first, second] = path;
+  if (first === undefined || first === 'apiVersion' || first === 'kind') return true;
+  return first === 'metadata' && (second === undefined || second === 'name' || second === 'namespace');
 }
 
 function stringMap(value: unknown): Record<string, string> {

@@ -7,7 +7,7 @@ import { isSpreadable, revisionLabelKey } from './workload.js';
 
 function run(context: FunctionContext<AntiAffinityConfig>): void {
   const { config } = context;
-  const replicas = new ReplicaCounter(context.resources);
+  const replicas = new ReplicaCounter(context.lookup);
   for (const resource of context.resources) {
     if (!context.inScope(resource) || !isSpreadable(resource)) continue;
     const template = context.podTemplateOf(resource);

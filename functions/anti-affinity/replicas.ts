@@ -1,5 +1,6 @@
 import { describeValue } from '../../krm/input.js';
 import type { Path } from '../../krm/path.js';
+import type { ResourceLookup } from '../../krm/resource-index.js';
 import type { Resource } from '../../krm/resource.js';
 import { optionalMap } from '../../krm/shape.js';
 
@@ -9,16 +10,14 @@ import { optionalMap } from '../../krm/shape.js';
  * its `minReplicas` counts; otherwise `spec.replicas`, which Kubernetes defaults to 1.
  */
 export class ReplicaCounter {
-  /** By target namespace, kind and name: looked up once per workload, so never scanned. */
-  private readonly autoscalers = new Map<string, Autoscaler>();
+  /** By target: the first HPA in the stream that targets a workload decides, as it always has. */
+  private readonly byTarget = new Map<string, Autoscaler>();
 
-  constructor(resources: readonly Resource[]) {
-    for (const resource of resources) {
-      if (!isAutoscaler(resource)) continue;
-      const autoscaler = readAutoscaler(resource);
+  constructor(lookup: ResourceLookup) {
+    for (const hpa of lookup.ofKind('autoscaling', 'HorizontalPodAutoscaler')) {
+      const autoscaler = readAutoscaler(hpa);
       const key = targetKey(autoscaler.namespace, autoscaler.targetKind, autoscaler.targetName);
-      // The first HPA for a target wins, as a scan in stream order would find it.
-      if (!this.autoscalers.has(key)) this.autoscalers.set(key, autoscaler);
+      if (!this.byTarget.has(key)) this.byTarget.set(key, autoscaler);
     }
   }
 
@@ -30,12 +29,8 @@ export class ReplicaCounter {
 
   /** The HorizontalPodAutoscaler in the stream that targets the workload (kind, name, namespace), if any. */
   autoscalerOf(workload: Resource): Autoscaler | undefined {
-    return this.autoscalers.get(targetKey(workload.namespace, workload.kind, workload.name));
+    return this.byTarget.get(targetKey(workload.namespace, workload.kind, workload.name));
   }
-}
-
-function targetKey(namespace: string | undefined, kind: string, name: string): string {
-  return JSON.stringify([namespace ?? null, kind, name]);
 }
 
 export interface Autoscaler {
@@ -46,8 +41,8 @@ export interface Autoscaler {
   minReplicas: number;
 }
 
-function isAutoscaler(resource: Resource): boolean {
-  return resource.group === 'autoscaling' && resource.kind === 'HorizontalPodAutoscaler';
+function targetKey(namespace: string | undefined, kind: string, name: string): string {
+  return JSON.stringify([namespace ?? null, kind, name]);
 }
 
 function readAutoscaler(hpa: Resource): Autoscaler {

@@ -8,8 +8,8 @@ import { drainNeed } from './drain.js';
 const REPLICAS = ['spec', 'replicas'];
 
 function run(context: FunctionContext<AutoscaledReplicasConfig>): void {
-  const replicas = new ReplicaCounter(context.resources);
-  const budgets = new BudgetIndex(context.resources);
+  const replicas = new ReplicaCounter(context.lookup);
+  const budgets = new BudgetIndex(context.lookup);
   for (const workload of workloadsOf(context)) {
     const { resource } = workload;
     const autoscaler = replicas.autoscalerOf(resource);

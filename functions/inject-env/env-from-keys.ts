@@ -1,4 +1,4 @@
-import type { Resource } from '../../krm/resource.js';
+import type { ResourceLookup } from '../../krm/resource-index.js';
 import { optionalMap } from '../../krm/shape.js';
 
 /**
@@ -6,7 +6,7 @@ import { optionalMap } from '../../krm/shape.js';
  * only when that object is in the input. This index answers "which keys, if we can know?".
  */
 export class EnvFromKeys {
-  constructor(private readonly resources: readonly Resource[]) {}
+  constructor(private readonly lookup: ResourceLookup) {}
 
   /**
    * The variable names a source defines (keys with the prefix), or undefined when its object
@@ -16,13 +16,9 @@ export class EnvFromKeys {
    */
   variablesOf(kind: 'configMapRef' | 'secretRef', name: string, prefix: string, namespace: string | undefined): string[] | undefined {
     const objectKind = kind === 'configMapRef' ? 'ConfigMap' : 'Secret';
-    const object = this.resources.find(
-      (candidate) =>
-        candidate.apiVersion === 'v1' &&
-        candidate.kind === objectKind &&
-        candidate.name === name &&
-        (candidate.namespace === undefined || namespace === undefined || candidate.namespace === namespace),
-    );
+    const object = this.lookup
+      .named('', objectKind, name)
+      .find((candidate) => candidate.apiVersion === 'v1' && (candidate.namespace === undefined || namespace === undefined || candidate.namespace === namespace));
     if (!object) return undefined;
     const fields = objectKind === 'ConfigMap' ? ['data', 'binaryData'] : ['data', 'stringData'];
     return fields.flatMap((field) => Object.keys(optionalMap(object, [field], object.object[field]) ?? {})).map((key) => `${prefix}${key}`);

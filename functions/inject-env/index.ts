@@ -7,7 +7,7 @@ import { injectIntoContainer } from './inject-container.js';
 function run(context: FunctionContext<InjectEnvConfig>): void {
   const { config } = context;
   const lists: ContainerListName[] = config.initContainers ? ['containers', 'initContainers'] : ['containers'];
-  const envFromKeys = new EnvFromKeys(context.resources);
+  const envFromKeys = new EnvFromKeys(context.lookup);
   const matchedNames = new Set<string>();
   for (const resource of context.resources) {
     if (!context.inScope(resource)) continue;

@@ -1,5 +1,6 @@
 import { describeValue } from '../../krm/input.js';
 import type { Path } from '../../krm/path.js';
+import type { ResourceLookup } from '../../krm/resource-index.js';
 import type { Resource } from '../../krm/resource.js';
 import { optionalMap } from '../../krm/shape.js';
 import { matchesSelector, readLabelSelector, type LabelSelector } from '../network-policy/selectors.js';
@@ -15,10 +16,6 @@ export interface Budget {
   disruption: Disruption | undefined;
 }
 
-export function isPodDisruptionBudget(resource: Resource): boolean {
-  return resource.group === 'policy' && resource.kind === 'PodDisruptionBudget';
-}
-
 /**
  * The budgets of a stream, read once and indexed by one `key=value` of their matchLabels, so
  * finding the budgets that select a workload's pods does not scan every budget per workload.
@@ -28,8 +25,8 @@ export class BudgetIndex {
   private readonly byLabel = new Map<string, Budget[]>();
   private readonly others = new Map<string, Budget[]>();
 
-  constructor(resources: readonly Resource[]) {
-    for (const resource of resources) if (isPodDisruptionBudget(resource)) this.add(resource);
+  constructor(lookup: ResourceLookup) {
+    for (const resource of lookup.ofKind('policy', 'PodDisruptionBudget')) this.add(resource);
   }
 
   add(resource: Resource): void {

@@ -3,15 +3,15 @@ import { isGeneratedObject } from '../../krm/generated-object.js';
 import { ReplicaCounter } from '../anti-affinity/replicas.js';
 import { isSpreadable } from '../anti-affinity/workload.js';
 import { budgetName, renderBudget } from './budget.js';
-import { allowedEvictions, BudgetIndex, isPodDisruptionBudget, type Budget } from './budgets.js';
+import { allowedEvictions, BudgetIndex, type Budget } from './budgets.js';
 import { FUNCTION_NAME, parsePodDisruptionBudgetConfig, podDisruptionBudgetOptions, type PodDisruptionBudgetConfig } from './config.js';
 import { workloadsOf } from './workloads.js';
 
 function run(context: FunctionContext<PodDisruptionBudgetConfig>): void {
   const { config } = context;
-  const replicas = new ReplicaCounter(context.resources);
-  const budgets = new BudgetIndex(context.resources);
-  const names = new Set(context.resources.filter(isPodDisruptionBudget).map((budget) => nameKey(budget.namespace ?? '', budget.name)));
+  const replicas = new ReplicaCounter(context.lookup);
+  const budgets = new BudgetIndex(context.lookup);
+  const names = new Set(context.lookup.ofKind('policy', 'PodDisruptionBudget').map((budget) => nameKey(budget.namespace ?? '', budget.name)));
   const workloads = workloadsOf(context);
 
   for (const workload of workloads) {

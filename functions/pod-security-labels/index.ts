@@ -1,5 +1,4 @@
 import { defineFunction, type FunctionContext } from '../../krm/function.js';
-import type { Resource } from '../../krm/resource.js';
 import type { SecurityContextConfig } from '../security-context/config.js';
 import { FUNCTION_NAME, LEVELS, parsePodSecurityLabelsConfig, podSecurityLabelsOptions, type Level, type PodSecurityLabelsConfig } from './config.js';
 import { labelNamespace } from './labels.js';
@@ -8,7 +7,7 @@ import { labelNamespace } from './labels.js';
 const SYSTEM_NAMESPACES: ReadonlySet<string> = new Set(['kube-system', 'kube-public', 'kube-node-lease']);
 
 function run(context: FunctionContext<PodSecurityLabelsConfig>): void {
-  const namespaces = context.resources.filter((resource) => isNamespace(resource) && context.inScope(resource));
+  const namespaces = context.lookup.ofKind('', 'Namespace').filter((resource) => context.inScope(resource));
   if (namespaces.length === 0) return;
   const level = levelFor(context);
   if (!level) {
@@ -25,10 +24,6 @@ function run(context: FunctionContext<PodSecurityLabelsConfig>): void {
     }
     labelNamespace(namespace, level, context.config);
   }
-}
-
-function isNamespace(resource: Resource): boolean {
-  return resource.group === '' && resource.kind === 'Namespace';
 }
 
 /** The configured profile, else the one the pipeline's security-context step makes pods meet. */

@@ -11,7 +11,7 @@ function run(context: FunctionContext<ReloaderConfig>): void {
   const { config } = context;
   // ConfigMaps and Secrets are looked up whatever `select` says: selection picks the
   // workloads to annotate, not the objects they may reference.
-  const objects = new StreamObjects(context.resources);
+  const objects = new StreamObjects(context.lookup);
   for (const workload of context.resources) {
     if (!context.inScope(workload)) continue;
     const kind = eligibility(workload, config.mode, config.podTemplateKinds);

@@ -1,3 +1,4 @@
+import type { ResourceLookup } from '../../krm/resource-index.js';
 import type { Resource } from '../../krm/resource.js';
 import type { ReferencedKind } from './references.js';
 
@@ -10,24 +11,17 @@ export const RELOADER_IGNORE_ANNOTATION = 'reloader.stakater.com/ignore';
  * namespace, `kubectl apply -n`), so they match each other and never an explicit namespace.
  */
 export class StreamObjects {
-  private readonly byKey = new Map<string, Resource>();
-
-  constructor(resources: readonly Resource[]) {
-    for (const resource of resources) {
-      if (resource.apiVersion !== 'v1') continue;
-      if (resource.kind !== 'ConfigMap' && resource.kind !== 'Secret') continue;
-      // A later duplicate wins, as it would when the stream is applied.
-      this.byKey.set(key(resource.kind, resource.namespace, resource.name), resource);
-    }
-  }
+  constructor(private readonly lookup: ResourceLookup) {}
 
   find(kind: ReferencedKind, namespace: string | undefined, name: string): Resource | undefined {
-    return this.byKey.get(key(kind, namespace, name));
+    const candidates = this.lookup.named('', kind, name);
+    // A later duplicate wins, as it would when the stream is applied.
+    for (let index = candidates.length - 1; index >= 0; index--) {
+      const candidate = candidates[index] as Resource;
+      if (candidate.apiVersion === 'v1' && candidate.namespace === namespace) return candidate;
+    }
+    return undefined;
   }
-}
-
-function key(kind: string, namespace: string | undefined, name: string): string {
-  return `${kind}\u0000${namespace ?? ''}\u0000${name}`;
 }
 
 /** Whether the object opts out with `reloader.stakater.com/ignore: "true"` (exactly, as Reloader reads it). */

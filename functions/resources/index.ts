@@ -113,6 +113,8 @@ export const resources = defineFunction<ResourcesConfig>({
     '    requests: {cpu: 10m, memory: 64Mi}',
   ].join('\n'),
   options: resourcesOptions,
+  // A hook's pods are scheduled like the release's: a migration Job needs requests and a memory limit too.
+  editsHooks: true,
   parseConfig: parseResourcesConfig,
   run,
 });

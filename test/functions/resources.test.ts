@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { parse, stringify } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { FUNCTIONS } from '../../functions/index.js';
 import { parseResourcesConfig, resourcesOptions } from '../../functions/resources/config.js';
 import { compareQuantities, parseQuantity } from '../../functions/resources/quantity.js';
 import { KrmConfigError, KrmInputError } from '../../krm/errors.js';
@@ -457,6 +458,12 @@ describe('real corpora (../shared/corpora)', () => {
 function readOverlay(name: string): string {
   return readFileSync(join(REPO_ROOT, 'overlays', name, 'pipeline.yaml'), 'utf8');
 }
+
+describe('Helm 4 hooks', () => {
+  it('is declared a pod-hardening function, which edits hooks by default like security-context', () => {
+    expect(FUNCTIONS.find((fn) => fn.name === 'resources')?.editsHooks).toBe(true);
+  });
+});
 
 describe('CLI (dist/krmkit.cjs)', () => {
   let dir = '';
