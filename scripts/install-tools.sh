@@ -41,6 +41,8 @@ go_tool helm4 helm.sh/helm/v4/cmd/helm "$HELM4_VERSION"
 go_tool kustomize sigs.k8s.io/kustomize/kustomize/v5 "$KUSTOMIZE_VERSION"
 # cyclonus: an independent NetworkPolicy simulator, the judge of the network-policy tests.
 go_tool cyclonus github.com/mattfenwick/cyclonus/cmd/cyclonus "$CYCLONUS_VERSION" "-s -w"
+# kube-score: the static checks teams run in CI, a judge of the prod overlay (issue 11).
+go_tool kube-score github.com/zegl/kube-score/cmd/kube-score "$KUBE_SCORE_VERSION" "-s -w"
 # kpt: github.com/kptdev/kpt cannot be fetched through the Go module proxy (it refuses the
 # `kptdev/kpt/rollouts` module it depends on), so we build the last release published under
 # its former path. sum.golang.org has no entry for it, so checksum lookup is disabled for

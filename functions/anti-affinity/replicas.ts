@@ -22,13 +22,19 @@ export class ReplicaCounter {
   }
 
   minimumPods(workload: Resource): number {
-    const autoscaler = this.byTarget.get(targetKey(workload.namespace, workload.kind, workload.name));
+    const autoscaler = this.autoscalerOf(workload);
     if (autoscaler) return autoscaler.minReplicas;
     return count(workload, ['spec', 'replicas'], workload.get(['spec', 'replicas'])) ?? 1;
   }
+
+  /** The HorizontalPodAutoscaler in the stream that targets the workload (kind, name, namespace), if any. */
+  autoscalerOf(workload: Resource): Autoscaler | undefined {
+    return this.byTarget.get(targetKey(workload.namespace, workload.kind, workload.name));
+  }
 }
 
-interface Autoscaler {
+export interface Autoscaler {
+  resource: Resource;
   namespace: string | undefined;
   targetKind: string;
   targetName: string;
@@ -44,6 +50,7 @@ function readAutoscaler(hpa: Resource): Autoscaler {
   const refPath = ['spec', 'scaleTargetRef'];
   const ref = optionalMap(hpa, refPath, spec.scaleTargetRef) ?? {};
   return {
+    resource: hpa,
     namespace: hpa.namespace,
     targetKind: requiredString(hpa, [...refPath, 'kind'], ref.kind),
     targetName: requiredString(hpa, [...refPath, 'name'], ref.name),

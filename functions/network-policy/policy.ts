@@ -91,7 +91,8 @@ function renderPeer(peer: Peer): Record<string, unknown> {
   return rendered;
 }
 
-function renderSelector(selector: LabelSelector): Record<string, unknown> {
+/** A selector as written into a generated object: empty parts left out. */
+export function renderSelector(selector: LabelSelector): Record<string, unknown> {
   const rendered: Record<string, unknown> = {};
   if (selector.matchLabels && Object.keys(selector.matchLabels).length > 0) rendered.matchLabels = { ...selector.matchLabels };
   if (selector.matchExpressions && selector.matchExpressions.length > 0) rendered.matchExpressions = selector.matchExpressions.map((expression) => ({ ...expression }));

@@ -8,7 +8,7 @@ import { REPO_ROOT } from '../helpers/cli.js';
  * (KRMKIT_HELM3=/usr/local/bin/helm …). A missing tool fails the test that needs it, with
  * the command that fixes it: a suite that skips silently would pass in CI without testing.
  */
-export type ToolName = 'helm3' | 'helm4' | 'kustomize' | 'kpt' | 'cyclonus' | 'kube-apiserver' | 'kubectl' | 'etcd';
+export type ToolName = 'helm3' | 'helm4' | 'kustomize' | 'kpt' | 'cyclonus' | 'kube-score' | 'kube-apiserver' | 'kubectl' | 'etcd';
 
 const ENV_OVERRIDES: Record<ToolName, string> = {
   helm3: 'KRMKIT_HELM3',
@@ -16,6 +16,7 @@ const ENV_OVERRIDES: Record<ToolName, string> = {
   kustomize: 'KRMKIT_KUSTOMIZE',
   kpt: 'KRMKIT_KPT',
   cyclonus: 'KRMKIT_CYCLONUS',
+  'kube-score': 'KRMKIT_KUBE_SCORE',
   'kube-apiserver': 'KRMKIT_KUBE_APISERVER',
   kubectl: 'KRMKIT_KUBECTL',
   etcd: 'KRMKIT_ETCD',
@@ -31,6 +32,7 @@ const VERSION_KEYS: Record<ToolName, string> = {
   'kube-apiserver': 'KUBERNETES_VERSION',
   kubectl: 'KUBERNETES_VERSION',
   etcd: 'ETCD_SERIES',
+  'kube-score': 'KUBE_SCORE_VERSION',
 };
 
 export const TOOLS_BIN = join(REPO_ROOT, '.tools', 'bin');
