@@ -8,13 +8,15 @@ import { REPO_ROOT } from '../helpers/cli.js';
  * (KRMKIT_HELM3=/usr/local/bin/helm …). A missing tool fails the test that needs it, with
  * the command that fixes it: a suite that skips silently would pass in CI without testing.
  */
-export type ToolName = 'helm3' | 'helm4' | 'kustomize' | 'kpt';
+export type ToolName = 'helm3' | 'helm4' | 'kustomize' | 'kpt' | 'helmfile' | 'flux-check';
 
 const ENV_OVERRIDES: Record<ToolName, string> = {
   helm3: 'KRMKIT_HELM3',
   helm4: 'KRMKIT_HELM4',
   kustomize: 'KRMKIT_KUSTOMIZE',
   kpt: 'KRMKIT_KPT',
+  helmfile: 'KRMKIT_HELMFILE',
+  'flux-check': 'KRMKIT_FLUX_CHECK',
 };
 
 export const TOOLS_BIN = join(REPO_ROOT, '.tools', 'bin');
