@@ -1,7 +1,9 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { parseAllDocuments } from 'yaml';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { KRMKIT_BIN } from '../helpers/cli.js';
+import { KRMKIT_BIN, REPO_ROOT } from '../helpers/cli.js';
 import { objectSet } from '../integration/objects.js';
 import { filter, overlayDir, type Overlay } from '../integration/paths.js';
 import { run } from '../integration/process.js';
@@ -124,3 +126,45 @@ describe.concurrent('Argo CD plugin on the host (init + generate as argocd-cmp-s
   });
 });
 
+
+/** The part of Argo CD's install manifest the patch relies on: the repo server and its shared volumes. */
+const REPO_SERVER_STAND_IN = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: argocd-repo-server
+spec:
+  selector:
+    matchLabels: { app.kubernetes.io/name: argocd-repo-server }
+  template:
+    metadata:
+      labels: { app.kubernetes.io/name: argocd-repo-server }
+    spec:
+      containers:
+        - name: argocd-repo-server
+          image: quay.io/argoproj/argocd:v3.2.12
+      volumes:
+        - name: var-files
+          emptyDir: {}
+        - name: plugins
+          emptyDir: {}
+`;
+
+describe('repo-server sidecar patch', () => {
+  it('kustomize adds the krmkit sidecar (uid 999, read-only root) using the volumes Argo CD declares', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'krmkit-argocd-install-'));
+    writeFileSync(join(dir, 'install.yaml'), REPO_SERVER_STAND_IN);
+    writeFileSync(join(dir, 'repo-server-patch.yaml'), readFileSync(join(REPO_ROOT, 'gitops', 'argocd', 'repo-server-patch.yaml'), 'utf8'));
+    writeFileSync(join(dir, 'kustomization.yaml'), 'resources:\n  - install.yaml\npatches:\n  - path: repo-server-patch.yaml\n');
+    const build = await run(toolPath('kustomize'), ['build', dir]);
+    expect(build.status, build.stderr).toBe(0);
+    const deployment = parseAllDocuments(build.stdout)[0]?.toJS() as { spec: { template: { spec: { containers: { name: string; securityContext?: Record<string, unknown>; volumeMounts?: { name: string; mountPath: string }[] }[]; volumes: { name: string }[] } } } };
+    const pod = deployment.spec.template.spec;
+    // A strategic merge adds the sidecar beside the repo server (kustomize puts it first).
+    expect(pod.containers.map((container) => container.name).sort()).toEqual(['argocd-repo-server', 'krmkit']);
+    const sidecar = pod.containers.find((container) => container.name === 'krmkit');
+    expect(sidecar?.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 999, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false });
+    const volumes = new Set(pod.volumes.map((volume) => volume.name));
+    for (const mount of sidecar?.volumeMounts ?? []) expect(volumes.has(mount.name), mount.name).toBe(true);
+    expect(sidecar?.volumeMounts?.map((mount) => mount.mountPath).sort()).toEqual(['/home/argocd/cmp-server/plugins', '/tmp', '/var/run/argocd']);
+  });
+});
