@@ -8,7 +8,18 @@ import { REPO_ROOT } from '../helpers/cli.js';
  * (KRMKIT_HELM3=/usr/local/bin/helm …). A missing tool fails the test that needs it, with
  * the command that fixes it: a suite that skips silently would pass in CI without testing.
  */
-export type ToolName = 'helm3' | 'helm4' | 'kustomize' | 'kpt' | 'helmfile' | 'flux-check';
+export type ToolName =
+  | 'helm3'
+  | 'helm4'
+  | 'kustomize'
+  | 'kpt'
+  | 'kube-apiserver'
+  | 'kubectl'
+  | 'etcd'
+  | 'helmfile'
+  | 'flux-check'
+  | 'argocd-cmp-server'
+  | 'cmp-client';
 
 const ENV_OVERRIDES: Record<ToolName, string> = {
   helm3: 'KRMKIT_HELM3',
@@ -17,6 +28,26 @@ const ENV_OVERRIDES: Record<ToolName, string> = {
   kpt: 'KRMKIT_KPT',
   helmfile: 'KRMKIT_HELMFILE',
   'flux-check': 'KRMKIT_FLUX_CHECK',
+  'argocd-cmp-server': 'KRMKIT_ARGOCD_CMP_SERVER',
+  'cmp-client': 'KRMKIT_CMP_CLIENT',
+  'kube-apiserver': 'KRMKIT_KUBE_APISERVER',
+  kubectl: 'KRMKIT_KUBECTL',
+  etcd: 'KRMKIT_ETCD',
+};
+
+/** The scripts/tools.env line that pins each tool (kube-apiserver and kubectl share one release). */
+const VERSION_KEYS: Record<ToolName, string> = {
+  helm3: 'HELM3_VERSION',
+  helm4: 'HELM4_VERSION',
+  kustomize: 'KUSTOMIZE_VERSION',
+  kpt: 'KPT_VERSION',
+  'kube-apiserver': 'KUBERNETES_VERSION',
+  kubectl: 'KUBERNETES_VERSION',
+  etcd: 'ETCD_SERIES',
+  helmfile: 'HELMFILE_VERSION',
+  'flux-check': 'FLUX_HELM_CONTROLLER_API_VERSION',
+  'argocd-cmp-server': 'ARGOCD_VERSION',
+  'cmp-client': 'ARGOCD_VERSION',
 };
 
 export const TOOLS_BIN = join(REPO_ROOT, '.tools', 'bin');
@@ -25,7 +56,7 @@ export function toolPath(name: ToolName): string {
   const override = process.env[ENV_OVERRIDES[name]];
   const path = override || join(TOOLS_BIN, name);
   if (!existsSync(path)) {
-    const pinned = pinnedVersions()[`${name.toUpperCase()}_VERSION`] ?? 'the pinned version';
+    const pinned = pinnedVersions()[VERSION_KEYS[name]] ?? 'the pinned version';
     throw new Error(
       `${name} (${pinned}) not found at ${path}: run scripts/install-tools.sh` +
         (override ? ` or fix ${ENV_OVERRIDES[name]}` : ` (or point ${ENV_OVERRIDES[name]} at a ${name} binary)`) +
