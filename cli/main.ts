@@ -6,6 +6,8 @@ import { readOptions, type OptionSpec } from '../krm/options.js';
 import { nearest } from '../krm/suggest.js';
 import { execute, reportFailure, EXIT_BAD_INPUT } from './execute.js';
 import { connectivity } from './connectivity.js';
+import { patchesCommand } from './patches.js';
+import { PATCH_FORMS, type PatchForm } from './patches/forms.js';
 import { postrenderJob, REPORT_ENV } from './postrender.js';
 import { functionConfigSteps, functionSteps, pipelineSteps } from './steps.js';
 import { VERSION } from './version.js';
@@ -162,6 +164,33 @@ export async function main(argv: readonly string[]): Promise<void> {
         .example('helm template demo base/chart | $0 run overlays/prod | $0 connectivity', ''),
     async (args) => {
       process.exitCode = await connectivity(args['max-input-bytes']);
+      },
+    );
+
+  parser = parser.command(
+    'patches <pipeline>',
+    'Write what a Pipeline does to the render on stdin as kustomize-native config: a Component, or a Flux HelmRelease postRenderers block (docs: cli/patches/README.md)',
+    (command) =>
+      command
+        .positional('pipeline', { type: 'string', demandOption: true, describe: 'Pipeline file or overlay directory' })
+        .option('out', { type: 'string', demandOption: true, describe: 'Folder for the files (kustomization.yaml or helmrelease.yaml, and generated.yaml)' })
+        .option('form', { type: 'string', choices: PATCH_FORMS, default: 'component', describe: 'component: a kustomize Component; flux: a HelmRelease spec.postRenderers block' })
+        .option('release', { type: 'string', describe: 'flux: the HelmRelease name' })
+        .option('release-namespace', { type: 'string', describe: 'flux: the HelmRelease namespace' })
+        .option('check', { type: 'boolean', default: false, describe: 'Compare with the files in --out; exit 1 with a diff when they no longer match' })
+        .option('max-input-bytes', { type: 'number', describe: 'Refuse larger inputs', default: DEFAULT_MAX_INPUT_BYTES })
+        .example('helm template demo base/chart | $0 patches overlays/prod --out gitops/prod-patches', '')
+        .example('helm template demo base/chart | $0 patches overlays/prod --out gitops/prod-patches --check', ''),
+    async (args) => {
+      process.exitCode = await patchesCommand({
+        pipeline: String(args.pipeline),
+        out: args.out,
+        form: args.form as PatchForm,
+        check: args.check,
+        ...(args.release !== undefined ? { release: args.release } : {}),
+        ...(args['release-namespace'] !== undefined ? { releaseNamespace: args['release-namespace'] } : {}),
+        maxInputBytes: args['max-input-bytes'],
+      });
     },
   );
 

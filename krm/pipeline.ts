@@ -1,4 +1,4 @@
-import { compare } from 'fast-json-patch';
+import { compare, type Operation } from 'fast-json-patch';
 import { KrmConfigError, KrmInputError } from './errors.js';
 import { HELM_FILENAME_ANNOTATION, withHelmFilename } from './generated-filename.js';
 import { makeFilter, parseCommonConfig, type AnyKrmFunction, type CommonConfig, type FunctionContext, type PipelineStep } from './function.js';
@@ -86,6 +86,20 @@ export function compilePipeline(raw: unknown, registry: Registry, source = 'pipe
 export interface RunOptions {
   /** Receives, per step and changed resource, the RFC 6902 operations the step applied. */
   explain?: (line: string) => void;
+  /** Receives the same record as data: `krmkit patches` compiles it into kustomize patches. */
+  record?: (change: StepChange) => void;
+}
+
+/**
+ * What one step did to one resource: the RFC 6902 operations that turn the resource as the
+ * step found it into the resource as the step left it. A resource the step generated has no
+ * operations: it is new as a whole.
+ */
+export interface StepChange {
+  functionName: string;
+  resource: Resource;
+  generated: boolean;
+  operations: Operation[];
 }
 
 export interface RunOutcome {
@@ -103,10 +117,15 @@ export function runSteps(input: Input, steps: readonly Step[], options: RunOptio
   // Helm 4 input: generated documents need a file name too (see generated-filename.ts).
   const helmFilenames = input.resources.some((resource) => resource.annotations[HELM_FILENAME_ANNOTATION] !== undefined);
   const pipeline = steps.map((step) => ({ name: step.fn.name, config: step.config }));
+  const explain = options.explain;
+  const record = explain || options.record ? (change: StepChange): void => {
+    options.record?.(change);
+    if (explain) explain(explainLine(change));
+  } : undefined;
   for (const step of steps) {
-    const before = options.explain ? snapshot(resources) : undefined;
+    const before = record ? snapshot(resources) : undefined;
     runStep(step, pipeline, resources, lookup, generated, results, helmFilenames);
-    if (options.explain && before) explainStep(step.fn.name, resources, before, options.explain);
+    if (record && before) recordStep(step.fn.name, resources, before, record);
   }
   return { results, generated };
 }
@@ -146,20 +165,25 @@ function snapshot(resources: readonly Resource[]): Map<Resource, { revision: num
   return new Map(resources.map((resource) => [resource, { revision: resource.revision, object: structuredClone(resource.object) }]));
 }
 
-function explainStep(
+function recordStep(
   functionName: string,
   resources: readonly Resource[],
   before: Map<Resource, { revision: number; object: unknown }>,
-  write: (line: string) => void,
+  record: (change: StepChange) => void,
 ): void {
   for (const resource of resources) {
     const previous = before.get(resource);
     if (!previous) {
-      write(`${functionName} ${resource.id}: ${JSON.stringify([{ op: 'add', path: '', value: resource.object }])}`);
+      record({ functionName, resource, generated: true, operations: [] });
       continue;
     }
     if (previous.revision === resource.revision) continue;
     const operations = compare(previous.object as object, resource.object);
-    if (operations.length > 0) write(`${functionName} ${resource.id}: ${JSON.stringify(operations)}`);
+    if (operations.length > 0) record({ functionName, resource, generated: false, operations });
   }
+}
+
+function explainLine(change: StepChange): string {
+  const operations = change.generated ? [{ op: 'add', path: '', value: change.resource.object }] : change.operations;
+  return `${change.functionName} ${change.resource.id}: ${JSON.stringify(operations)}`;
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the pinned real tools the integration tests drive (see scripts/tools.env):
-# Helm 3, Helm 4, kustomize v5 and kpt v1 with `go install` from the Go module proxy,
+# Helm 3, Helm 4, kustomize v5 and kpt v1 with `go install` from the Go module proxy; helmfile,
+# flux-check and Argo CD's cmp-server built from module copies / test/gitops sources;
 # and podman/buildah/runc from Debian for the container tests.
 #
 # Binaries go to a versioned cache outside the repository, so a fresh clone (CI) reuses
@@ -64,6 +65,65 @@ else
   say "kpt $KPT_VERSION already built"
 fi
 ln -sfn "$kpt_dir/kpt" "$bin/kpt"
+
+# helmfile: `go install` refuses it (its go.mod has replace directives), so build from a
+# writable copy of the module folder the proxy serves.
+helmfile_dir="$cache/helmfile-$HELMFILE_VERSION"
+if [ ! -x "$helmfile_dir/helmfile" ]; then
+  say "building helmfile $HELMFILE_VERSION (go build in a copy of the module; takes 10-20 min)"
+  module_dir=$(cd "$(mktemp -d)" && go mod download -json "github.com/helmfile/helmfile@$HELMFILE_VERSION" |
+    sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+  [ -d "$module_dir" ] || { say "go mod download did not name a module folder for helmfile"; exit 1; }
+  work=$(mktemp -d)
+  cp -R "$module_dir/." "$work/"
+  chmod -R u+w "$work"
+  mkdir -p "$helmfile_dir"
+  (cd "$work" && CGO_ENABLED=0 GOFLAGS=-mod=mod go build -ldflags "-s -w -X go.szostok.io/version.version=$HELMFILE_VERSION" -o "$helmfile_dir/helmfile.partial" .)
+  mv "$helmfile_dir/helmfile.partial" "$helmfile_dir/helmfile"
+  rm -rf "$work"
+else
+  say "helmfile $HELMFILE_VERSION already built"
+fi
+ln -sfn "$helmfile_dir/helmfile" "$bin/helmfile"
+
+# flux-check (test/gitops/flux-check): decodes a HelmRelease strictly into Flux's own API
+# types. Cached by the helm-controller/api version and a hash of its source.
+flux_src="$repo/test/gitops/flux-check"
+flux_hash=$(cat "$flux_src/main.go" "$flux_src/go.mod" "$flux_src/go.sum" | sha256sum | cut -c1-12)
+flux_dir="$cache/flux-check-$FLUX_HELM_CONTROLLER_API_VERSION-$flux_hash"
+if [ ! -x "$flux_dir/flux-check" ]; then
+  grep -q "github.com/fluxcd/helm-controller/api $FLUX_HELM_CONTROLLER_API_VERSION\$" "$flux_src/go.mod" ||
+    { say "test/gitops/flux-check/go.mod does not require helm-controller/api $FLUX_HELM_CONTROLLER_API_VERSION (scripts/tools.env)"; exit 1; }
+  say "building flux-check against github.com/fluxcd/helm-controller/api $FLUX_HELM_CONTROLLER_API_VERSION"
+  mkdir -p "$flux_dir"
+  (cd "$flux_src" && CGO_ENABLED=0 GOFLAGS=-mod=mod go build -ldflags "-s -w" -o "$flux_dir/flux-check.partial" .)
+  mv "$flux_dir/flux-check.partial" "$flux_dir/flux-check"
+else
+  say "flux-check ($FLUX_HELM_CONTROLLER_API_VERSION) already built"
+fi
+ln -sfn "$flux_dir/flux-check" "$bin/flux-check"
+
+# argocd-cmp-server (Argo CD's plugin server) and cmp-client (drives it as argocd-repo-server
+# does), from test/gitops/argocd-cmp: Argo CD's own packages at ARGOCD_VERSION. Newer Argo CD
+# releases cannot be built from the module proxy (see tools.env).
+cmp_src="$repo/test/gitops/argocd-cmp"
+cmp_hash=$(cat "$cmp_src/server/main.go" "$cmp_src/client/main.go" "$cmp_src/go.mod" "$cmp_src/go.sum" | sha256sum | cut -c1-12)
+cmp_dir="$cache/argocd-cmp-$ARGOCD_VERSION-$cmp_hash"
+if [ ! -x "$cmp_dir/argocd-cmp-server" ] || [ ! -x "$cmp_dir/cmp-client" ]; then
+  grep -q "github.com/argoproj/argo-cd/v3 $ARGOCD_VERSION\$" "$cmp_src/go.mod" ||
+    { say "test/gitops/argocd-cmp/go.mod does not require argo-cd $ARGOCD_VERSION (scripts/tools.env)"; exit 1; }
+  say "building argocd-cmp-server and cmp-client from github.com/argoproj/argo-cd/v3 $ARGOCD_VERSION (10-20 min)"
+  mkdir -p "$cmp_dir"
+  for program in server client; do
+    name=$([ "$program" = server ] && echo argocd-cmp-server || echo cmp-client)
+    (cd "$cmp_src" && CGO_ENABLED=0 GOFLAGS=-mod=mod go build -ldflags "-s -w" -o "$cmp_dir/$name.partial" "./$program")
+    mv "$cmp_dir/$name.partial" "$cmp_dir/$name"
+  done
+else
+  say "argocd-cmp-server and cmp-client ($ARGOCD_VERSION) already built"
+fi
+ln -sfn "$cmp_dir/argocd-cmp-server" "$bin/argocd-cmp-server"
+ln -sfn "$cmp_dir/cmp-client" "$bin/cmp-client"
 
 # etcd for the API server below: Debian's etcd-server (the package only; its service is not started).
 if ! command -v etcd >/dev/null 2>&1; then

@@ -8,7 +8,20 @@ import { REPO_ROOT } from '../helpers/cli.js';
  * (KRMKIT_HELM3=/usr/local/bin/helm …). A missing tool fails the test that needs it, with
  * the command that fixes it: a suite that skips silently would pass in CI without testing.
  */
-export type ToolName = 'helm3' | 'helm4' | 'kustomize' | 'kpt' | 'cyclonus' | 'kube-score' | 'kube-apiserver' | 'kubectl' | 'etcd';
+export type ToolName =
+  | 'helm3'
+  | 'helm4'
+  | 'kustomize'
+  | 'kpt'
+  | 'cyclonus'
+  | 'kube-score'
+  | 'kube-apiserver'
+  | 'kubectl'
+  | 'etcd'
+  | 'helmfile'
+  | 'flux-check'
+  | 'argocd-cmp-server'
+  | 'cmp-client';
 
 const ENV_OVERRIDES: Record<ToolName, string> = {
   helm3: 'KRMKIT_HELM3',
@@ -17,6 +30,10 @@ const ENV_OVERRIDES: Record<ToolName, string> = {
   kpt: 'KRMKIT_KPT',
   cyclonus: 'KRMKIT_CYCLONUS',
   'kube-score': 'KRMKIT_KUBE_SCORE',
+  helmfile: 'KRMKIT_HELMFILE',
+  'flux-check': 'KRMKIT_FLUX_CHECK',
+  'argocd-cmp-server': 'KRMKIT_ARGOCD_CMP_SERVER',
+  'cmp-client': 'KRMKIT_CMP_CLIENT',
   'kube-apiserver': 'KRMKIT_KUBE_APISERVER',
   kubectl: 'KRMKIT_KUBECTL',
   etcd: 'KRMKIT_ETCD',
@@ -33,6 +50,10 @@ const VERSION_KEYS: Record<ToolName, string> = {
   kubectl: 'KUBERNETES_VERSION',
   etcd: 'ETCD_SERIES',
   'kube-score': 'KUBE_SCORE_VERSION',
+  helmfile: 'HELMFILE_VERSION',
+  'flux-check': 'FLUX_HELM_CONTROLLER_API_VERSION',
+  'argocd-cmp-server': 'ARGOCD_VERSION',
+  'cmp-client': 'ARGOCD_VERSION',
 };
 
 export const TOOLS_BIN = join(REPO_ROOT, '.tools', 'bin');
