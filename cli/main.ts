@@ -7,7 +7,7 @@ import { nearest } from '../krm/suggest.js';
 import { execute, reportFailure, EXIT_BAD_INPUT } from './execute.js';
 import { postrenderJob, REPORT_ENV } from './postrender.js';
 import { functionConfigSteps, functionSteps, pipelineSteps } from './steps.js';
-import { VERSION } from './version.js';
+import { VERSION_LINE } from './version.js';
 
 interface CommonArgs {
   explain?: boolean;
@@ -75,7 +75,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   let parser = yargs([...argv])
     .scriptName('krmkit')
     .usage('$0 <command> [options] < input.yaml > output.yaml')
-    .version(VERSION)
+    .version(VERSION_LINE)
     .strict()
     .help()
     .alias('h', 'help')

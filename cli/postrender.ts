@@ -1,6 +1,5 @@
 import { appendFileSync, existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { FUNCTIONS } from '../functions/index.js';
 import { KrmInputError } from '../krm/errors.js';
 import { DEFAULT_MAX_INPUT_BYTES } from '../krm/input.js';
@@ -9,6 +8,7 @@ import { compilePipeline, compileStep, functionByKind, type Step } from '../krm/
 import { nearest } from '../krm/suggest.js';
 import { readYamlFile } from './config-file.js';
 import type { Job } from './execute.js';
+import { installedOverlaysDir } from './install-layout.js';
 
 /**
  * `krmkit postrender`: what Helm runs. Helm 3 calls the executable postrender/postrender
@@ -63,11 +63,9 @@ export function parsePostrenderArgs(args: readonly string[], env: NodeJS.Process
   return options;
 }
 
-/** Where the repository's overlays are: next to postrender/, dist/ and cli/ alike. */
+/** Where the named overlays are: next to dist/ and cli/ in a checkout or the npm package, next to bin/ in the Helm plugin package. */
 export function defaultOverlaysDir(): string {
-  // In the bundle this is dist/krmkit.bundle.cjs, in the sources cli/postrender.ts: one
-  // folder below the root either way.
-  return fileURLToPath(new URL('../overlays', import.meta.url));
+  return installedOverlaysDir();
 }
 
 /**
