@@ -41,8 +41,8 @@ function run(command, args, options = {}) {
  * `bun build --compile`. Bun fetches the runtime of another platform from the npm registry
  * (the `@oven/bun-*` packages), so it cross-builds arm64 here.
  */
-function compileBun(out, platform) {
-  run(tool('bun'), ['build', '--compile', `--target=${PLATFORMS[platform].bun}`, STANDALONE_BUNDLE, '--outfile', out], { cwd: ROOT });
+function compileBun(entry, out, platform) {
+  run(tool('bun'), ['build', '--compile', `--target=${PLATFORMS[platform].bun}`, entry, '--outfile', out], { cwd: ROOT });
 }
 
 /**
@@ -50,7 +50,7 @@ function compileBun(out, platform) {
  * start-up trick as dist/krmkit.cache) injected into a copy of this Node with postject.
  * Only for the platform Node runs on: there is no other platform's Node binary to copy.
  */
-function compileNodeSea(out, platform) {
+function compileNodeSea(entry, out, platform) {
   if (PLATFORMS[platform].nodeArch !== process.arch || process.platform !== 'linux') {
     throw new Error(`Node SEA builds only for this machine's platform (linux-${process.arch}), not ${platform}`);
   }
@@ -58,7 +58,7 @@ function compileNodeSea(out, platform) {
   try {
     const blob = join(work, 'sea.blob');
     const config = join(work, 'sea-config.json');
-    writeFileSync(config, JSON.stringify({ main: STANDALONE_BUNDLE, output: blob, disableExperimentalSEAWarning: true, useCodeCache: true }));
+    writeFileSync(config, JSON.stringify({ main: entry, output: blob, disableExperimentalSEAWarning: true, useCodeCache: true }));
     run(process.execPath, ['--experimental-sea-config', config]);
     copyFileSync(process.execPath, out);
     chmodSync(out, 0o755);
@@ -72,19 +72,19 @@ function compileNodeSea(out, platform) {
  * `deno compile` downloads its runtime stub (denort) from Deno's own download server, which
  * is not a package registry; where that is unreachable it fails, and says so.
  */
-function compileDeno(out, platform) {
-  run(tool('deno'), ['compile', '--allow-all', '--no-check', '--no-config', `--target=${PLATFORMS[platform].deno}`, '--output', out, STANDALONE_BUNDLE], { cwd: ROOT });
+function compileDeno(entry, out, platform) {
+  run(tool('deno'), ['compile', '--allow-all', '--no-check', '--no-config', `--target=${PLATFORMS[platform].deno}`, '--output', out, entry], { cwd: ROOT });
 }
 
 export const COMPILERS = { bun: compileBun, 'node-sea': compileNodeSea, deno: compileDeno };
 
-/** Compiles dist/standalone.cjs (npm run build first) for `platform` with `runtime` into `out`. */
-export function compileExecutable(runtime, platform, out) {
-  if (!existsSync(STANDALONE_BUNDLE)) throw new Error(`${STANDALONE_BUNDLE} is missing: run npm run build`);
+/** Compiles `entry` (by default dist/standalone.cjs: npm run build first) for `platform` with `runtime` into `out`. */
+export function compileExecutable(runtime, platform, out, entry = STANDALONE_BUNDLE) {
+  if (!existsSync(entry)) throw new Error(`${entry} is missing: run npm run build`);
   const compile = COMPILERS[runtime];
   if (!compile) throw new Error(`unknown runtime ${runtime} (${Object.keys(COMPILERS).join(', ')})`);
   rmSync(out, { force: true });
-  compile(out, platform);
+  compile(entry, out, platform);
   chmodSync(out, 0o755);
   return out;
 }

@@ -100,7 +100,7 @@ say(`${versionLine}: ${files.length} artifacts and SHA256SUMS in ${relative(proc
 function pluginManifest(platformNames) {
   const commands = platformNames.map((platform) => {
     const arch = PLATFORMS[platform].helmArch;
-    return `    - os: linux\n      arch: ${arch}\n      command: \${HELM_PLUGIN_DIR}/bin/krmkit-linux-${arch}\n      args: [postrender]\n`;
+    return `    - os: linux\n      arch: ${arch}\n      command: \${HELM_PLUGIN_DIR}/bin/krmkit-linux-${arch}\n      args: [postrender]`;
   });
   return [
     '# krmkit: Helm 4 post-renderer plugin (postrenderer/v1), self-contained: the executables',
@@ -115,6 +115,7 @@ function pluginManifest(platformNames) {
     'runtimeConfig:',
     '  platformCommand:',
     ...commands,
+    '',
   ].join('\n');
 }
 
