@@ -13,7 +13,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fidelityCases } from '../scripts/release-fidelity.mjs';
-import { COMPILERS, ROOT, STANDALONE_BUNDLE, compileExecutable } from '../scripts/release-executables.mjs';
+import { COMPILERS, ROOT, STANDALONE_BUNDLE, compileExecutable, tool } from '../scripts/release-executables.mjs';
 import { cpuMillis, mean, median } from './measure.mjs';
 
 const runs = Number(process.argv[2] ?? 20);
@@ -55,6 +55,10 @@ for (const [runtime, { krmkit, floor }] of Object.entries(candidates)) {
   if (krmkit.path) timed[`${runtime} executable`] = [krmkit.path, pipeline];
   if (floor.path) timed[`${runtime} floor (empty program)`] = [floor.path, []];
 }
+// Deno's runtime itself, running the bundle: what a deno-compiled executable would start
+// from, where `deno compile` cannot fetch its stub.
+timed['deno run (the runtime, not an executable)'] = [tool('deno'), ['run', '--allow-all', '--no-config', STANDALONE_BUNDLE, ...pipeline]];
+timed['deno run (floor, empty program)'] = [tool('deno'), ['run', '--no-config', empty]];
 const reference = exec(...timed['node dist/krmkit.cjs (npm package)']).stdout;
 for (const [name, [command, args]] of Object.entries(timed)) {
   const result = exec(command, args);

@@ -32,17 +32,19 @@ function run(command, args, options = {}) {
   try {
     return execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], ...options });
   } catch (error) {
-    const output = `${error.stdout ?? ''}${error.stderr ?? ''}`.trim().split('\n').slice(-6).join('\n');
+    const output = `${error.stdout ?? ''}${error.stderr ?? ''}`.trim();
     throw new Error(`${[command, ...args].join(' ')} failed:\n${output}`, { cause: error });
   }
 }
 
 /**
- * `bun build --compile`. Bun fetches the runtime of another platform from the npm registry
- * (the `@oven/bun-*` packages), so it cross-builds arm64 here.
+ * `bun build --compile --bytecode`: the bundle is stored precompiled to JavaScriptCore
+ * bytecode — Bun's counterpart of the V8 code cache the Node launcher uses, worth about
+ * 40 ms of CPU per run on the example (docs/shipping.md). Bun fetches the runtime of another
+ * platform from the npm registry (the `@oven/bun-*` packages), so it cross-builds arm64 here.
  */
 function compileBun(entry, out, platform) {
-  run(tool('bun'), ['build', '--compile', `--target=${PLATFORMS[platform].bun}`, entry, '--outfile', out], { cwd: ROOT });
+  run(tool('bun'), ['build', '--compile', '--bytecode', `--target=${PLATFORMS[platform].bun}`, entry, '--outfile', out], { cwd: ROOT });
 }
 
 /**
@@ -73,7 +75,13 @@ function compileNodeSea(entry, out, platform) {
  * is not a package registry; where that is unreachable it fails, and says so.
  */
 function compileDeno(entry, out, platform) {
-  run(tool('deno'), ['compile', '--allow-all', '--no-check', '--no-config', `--target=${PLATFORMS[platform].deno}`, '--output', out, entry], { cwd: ROOT });
+  try {
+    run(tool('deno'), ['compile', '--allow-all', '--no-check', '--no-config', `--target=${PLATFORMS[platform].deno}`, '--output', out, entry], { cwd: ROOT });
+  } catch (error) {
+    const url = /error sending request for url \((\S+)\)/.exec(error.message)?.[1];
+    if (!url) throw error;
+    throw new Error(`deno compile could not download its runtime stub (${url}): that server is unreachable here`, { cause: error });
+  }
 }
 
 export const COMPILERS = { bun: compileBun, 'node-sea': compileNodeSea, deno: compileDeno };
