@@ -1,7 +1,7 @@
 // `npm run release`: every artifact krmkit ships, written to release/ (git-ignored) with
 // SHA-256 sums. docs/shipping.md says what each is and how it is installed.
 //
-//   node scripts/release.mjs [--out DIR] [--no-image] [--platforms linux-x64,linux-arm64]
+//   node scripts/release.mjs [--out DIR] [--no-image] [--no-build] [--platforms linux-x64,linux-arm64]
 //                            [--runtime bun|node-sea|deno]
 //                            [--sign-key NAME --keyring SECRET_KEYRING [--passphrase-file FILE]]
 //
@@ -22,6 +22,8 @@ const { values: options } = parseArgs({
   options: {
     out: { type: 'string', default: join(ROOT, 'release') },
     'no-image': { type: 'boolean', default: false },
+    // Package the dist/ already built (the tests: other test files run dist/ meanwhile).
+    'no-build': { type: 'boolean', default: false },
     platforms: { type: 'string', default: Object.keys(PLATFORMS).join(',') },
     runtime: { type: 'string', default: RELEASE_RUNTIME },
     'sign-key': { type: 'string' },
@@ -44,8 +46,13 @@ function run(command, args, extra = {}) {
 rmSync(out, { recursive: true, force: true });
 for (const dir of ['npm', 'bin', 'helm-plugin']) mkdirSync(join(out, dir), { recursive: true });
 
-say('building dist/ (npm run build)');
-run(process.execPath, ['scripts/build.mjs'], { stdio: ['ignore', 'inherit', 'inherit'] });
+if (!options['no-build']) {
+  say('building dist/ (npm run build)');
+  run(process.execPath, ['scripts/build.mjs'], { stdio: ['ignore', 'inherit', 'inherit'] });
+}
+for (const file of ['dist/krmkit.cjs', 'dist/standalone.cjs']) {
+  if (!exists(join(ROOT, file))) throw new Error(`${file} is missing: run npm run build (or leave out --no-build)`);
+}
 const versionLine = run(process.execPath, ['dist/krmkit.cjs', '--version']).trim();
 if (versionLine.endsWith('-dirty)')) say(`warning: ${versionLine}: built from uncommitted changes`);
 

@@ -44,11 +44,15 @@ export function throwawayKey(): SigningKey {
   return key;
 }
 
-/** Runs scripts/release.mjs (without the container image: test/container builds that). */
+/**
+ * Runs scripts/release.mjs on the dist/ `npm test` built (rebuilding it would pull it away
+ * from the test files running it meanwhile), without the container image: test/container
+ * builds and runs that.
+ */
 export function buildRelease(): Release {
   const dir = join(mkdtempSync(join(tmpdir(), 'krmkit-release-')), 'release');
   const key = throwawayKey();
-  execFileSync(process.execPath, ['scripts/release.mjs', '--out', dir, '--no-image', '--sign-key', key.name, '--keyring', key.secretKeyring], {
+  execFileSync(process.execPath, ['scripts/release.mjs', '--out', dir, '--no-image', '--no-build', '--sign-key', key.name, '--keyring', key.secretKeyring], {
     cwd: REPO_ROOT,
     env: { ...process.env, KRMKIT_HELM4: toolPath('helm4') },
     stdio: ['ignore', 'ignore', 'pipe'],
