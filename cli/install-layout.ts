@@ -8,24 +8,26 @@ import { fileURLToPath } from 'node:url';
  * - a checkout or the npm package: `overlays/` one folder above the bundle
  *   (dist/krmkit.cjs) or the sources (cli/postrender.ts);
  * - a single executable (the Helm plugin package: `bin/krmkit-linux-amd64` beside
- *   `overlays/`): the bundle then lives inside the executable and has no folder of its own,
- *   so the overlays are found from the executable's real path (Helm 4 may link the plugin).
- *
- * The first folder that exists wins; without any, the bundle's own is returned so the
- * error message names where krmkit looked.
+ *   `overlays/`): the bundle then lives inside the executable, in a folder that exists only
+ *   there, so the overlays are found from the executable's real path (Helm 4 may link the
+ *   plugin folder).
  */
 export function overlaysDirs(bundleUrl: string = import.meta.url, executable: string = process.execPath): string[] {
-  const nearBundle = bundleUrl.startsWith('file:') ? [fileURLToPath(new URL('../overlays', bundleUrl))] : [];
-  let nearExecutable: string[] = [];
+  const dirs: string[] = [];
+  if (bundleUrl.startsWith('file:')) {
+    const bundleDir = dirname(fileURLToPath(bundleUrl));
+    if (existsSync(bundleDir)) dirs.push(join(bundleDir, '..', 'overlays'));
+  }
   try {
     const binDir = dirname(realpathSync(executable));
-    nearExecutable = [join(binDir, '..', 'overlays'), join(binDir, 'overlays')];
+    dirs.push(join(binDir, '..', 'overlays'), join(binDir, 'overlays'));
   } catch {
-    // No executable to look beside (it was deleted while running): the bundle's folder only.
+    // No executable to look beside (deleted while running): only the bundle's folder.
   }
-  return [...nearBundle, ...nearExecutable];
+  return dirs;
 }
 
+/** The first folder of overlaysDirs() that exists; else the first looked at, for the error message. */
 export function installedOverlaysDir(bundleUrl?: string, executable?: string): string {
   const candidates = overlaysDirs(bundleUrl, executable);
   return candidates.find((dir) => existsSync(dir)) ?? candidates[0] ?? 'overlays';
