@@ -14,8 +14,11 @@ export const EXIT_BAD_INPUT = 2;
 export const EXIT_INTERNAL = 3;
 
 export interface Job {
-  /** Steps to run; a function of the input when the config comes from a ResourceList. */
-  steps: (input: Input) => Step[];
+  /**
+   * Steps to run; a function of the input when the config comes from a ResourceList.
+   * Asynchronous because it loads the functions the steps use (functions/index.ts).
+   */
+  steps: (input: Input) => Step[] | Promise<Step[]>;
   explain?: boolean;
   maxInputBytes: number;
   /** Also write findings and errors here (Helm 4 hides a plugin's stderr). */
@@ -49,7 +52,7 @@ export async function execute(job: Job, io: Io = processIo): Promise<number> {
   };
   try {
     const input = readInput(await io.readInput(job.maxInputBytes), { maxBytes: job.maxInputBytes });
-    const steps = job.steps(input);
+    const steps = await job.steps(input);
     const outcome = runSteps(input, steps, job.explain ? { explain: (line) => stderr(`[explain] ${line}\n`) } : {});
     const failed = hasError(outcome.results);
     printResults(outcome.results, stderr);

@@ -1,6 +1,5 @@
-import { FUNCTIONS } from '../functions/index.js';
+import { FUNCTION_CATALOG } from '../functions/index.js';
 import { DEFAULT_MAX_INPUT_BYTES } from '../krm/input.js';
-import { functionByName } from '../krm/pipeline.js';
 import type { Job } from './execute.js';
 import { parsePostrenderArgs, postrenderJob } from './postrender.js';
 import { functionConfigSteps, functionSteps, pipelineSteps } from './steps.js';
@@ -30,9 +29,9 @@ export function fastPathJob(argv: readonly string[]): Job | undefined {
   if (args.length === 2 && args[0] === 'run' && config === undefined) {
     return { ...base, steps: pipelineSteps(args[1] as string) };
   }
-  const fn = args.length === 1 ? functionByName(FUNCTIONS, args[0] as string) : undefined;
-  if (!fn) return undefined;
-  return { ...base, steps: (input) => functionSteps(fn, input, config) };
+  const entry = args.length === 1 ? FUNCTION_CATALOG.find((candidate) => candidate.name === args[0]) : undefined;
+  if (!entry) return undefined;
+  return { ...base, steps: async (input) => functionSteps(await entry.load(), input, config) };
 }
 
 function takeFlag(args: string[], flag: string): boolean {

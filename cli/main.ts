@@ -1,6 +1,7 @@
 import yargs, { type Argv } from 'yargs';
-import { FUNCTIONS } from '../functions/index.js';
+import { loadFunctions } from '../functions/index.js';
 import type { AnyKrmFunction } from '../krm/function.js';
+import type { Registry } from '../krm/pipeline.js';
 import { DEFAULT_MAX_INPUT_BYTES } from '../krm/input.js';
 import { readOptions, type OptionSpec } from '../krm/options.js';
 import { nearest } from '../krm/suggest.js';
@@ -10,7 +11,7 @@ import { patchesCommand } from './patches.js';
 import { PATCH_FORMS, type PatchForm } from './patches/forms.js';
 import { postrenderJob, REPORT_ENV } from './postrender.js';
 import { functionConfigSteps, functionSteps, pipelineSteps } from './steps.js';
-import { VERSION } from './version.js';
+import { VERSION_LINE } from './version.js';
 
 interface CommonArgs {
   explain?: boolean;
@@ -66,19 +67,21 @@ function functionCommand(fn: AnyKrmFunction, argv: Argv): Argv {
 }
 
 /** yargs says "Unknown argument: mod"; name the flag the user probably meant. */
-function suggestFlag(message: string): string {
+function suggestFlag(message: string, functions: Registry): string {
   const unknown = /^Unknown arguments?: (.+)$/.exec(message)?.[1]?.split(', ')[0];
   if (!unknown) return '';
-  const known = ['explain', 'max-input-bytes', 'config', 'select', 'exclude', ...FUNCTIONS.flatMap((fn) => Object.keys(fn.options))];
+  const known = ['explain', 'max-input-bytes', 'config', 'select', 'exclude', ...functions.flatMap((fn) => Object.keys(fn.options))];
   const suggestion = nearest(unknown, known);
   return suggestion ? ` — did you mean --${suggestion}?` : '';
 }
 
 export async function main(argv: readonly string[]): Promise<void> {
+  // Help and flags describe every function: load them all (the fast path loads only what a pipeline uses).
+  const functions = await loadFunctions();
   let parser = yargs([...argv])
     .scriptName('krmkit')
     .usage('$0 <command> [options] < input.yaml > output.yaml')
-    .version(VERSION)
+    .version(VERSION_LINE)
     .strict()
     .help()
     .alias('h', 'help')
@@ -86,7 +89,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     .epilogue(EPILOGUE)
     .fail((message, error) => {
       if (error) throw error;
-      process.stderr.write(`krmkit: error: ${message}${suggestFlag(message)}\nRun 'krmkit --help' or 'krmkit <command> --help' for usage.\n`);
+      process.stderr.write(`krmkit: error: ${message}${suggestFlag(message, functions)}\nRun 'krmkit --help' or 'krmkit <command> --help' for usage.\n`);
       process.exit(EXIT_BAD_INPUT);
     });
 
@@ -194,7 +197,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     },
   );
 
-  for (const fn of FUNCTIONS) parser = functionCommand(fn, parser);
+  for (const fn of functions) parser = functionCommand(fn, parser);
 
   try {
     await parser.parseAsync();

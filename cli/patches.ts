@@ -1,6 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FUNCTIONS } from '../functions/index.js';
 import { KrmInputError } from '../krm/errors.js';
 import { readInput } from '../krm/input.js';
 import { compilePipeline } from '../krm/pipeline.js';
@@ -10,6 +9,7 @@ import { EXIT_ERROR_RESULT, EXIT_OK, processIo, reportFailure, type Io } from '.
 import { compilePipelineToPatches } from './patches/compile.js';
 import { ownedFiles, renderForm, type OutputFiles, type PatchForm } from './patches/forms.js';
 import { unifiedDiff } from './patches/line-diff.js';
+import { registryFor } from './lazy-registry.js';
 import { HOOK_ANNOTATION, hookSteps } from './postrender.js';
 
 /**
@@ -35,7 +35,8 @@ export async function patchesCommand(options: PatchesOptions, io: Io = processIo
     }
     const input = readInput(await io.readInput(options.maxInputBytes), { maxBytes: options.maxInputBytes });
     const path = pipelineFilePath(options.pipeline);
-    let steps = compilePipeline(readYamlFile(path), FUNCTIONS, path);
+    const raw = readYamlFile(path);
+    let steps = compilePipeline(raw, await registryFor(raw), path);
     if (options.form === 'flux') {
       // helm-controller runs post-renderers the way Helm 3 does: hooks never reach them.
       steps = hookSteps(steps, 'none');

@@ -1,7 +1,5 @@
 import { appendFileSync, existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { FUNCTIONS } from '../functions/index.js';
 import { KrmInputError } from '../krm/errors.js';
 import { DEFAULT_MAX_INPUT_BYTES } from '../krm/input.js';
 import { isPlainMap } from '../krm/path.js';
@@ -9,6 +7,8 @@ import { compilePipeline, compileStep, functionByKind, type Step } from '../krm/
 import { nearest } from '../krm/suggest.js';
 import { readYamlFile } from './config-file.js';
 import type { Job } from './execute.js';
+import { installedOverlaysDir } from './install-layout.js';
+import { registryFor } from './lazy-registry.js';
 
 /**
  * `krmkit postrender`: what Helm runs. Helm 3 calls the executable postrender/postrender
@@ -66,11 +66,9 @@ export function parsePostrenderArgs(args: readonly string[], env: NodeJS.Process
   return options;
 }
 
-/** Where the repository's overlays are: next to postrender/, dist/ and cli/ alike. */
+/** Where the named overlays are: next to dist/ and cli/ in a checkout or the npm package, next to bin/ in the Helm plugin package. */
 export function defaultOverlaysDir(): string {
-  // In the bundle this is dist/krmkit.bundle.cjs, in the sources cli/postrender.ts: one
-  // folder below the root either way.
-  return fileURLToPath(new URL('../overlays', import.meta.url));
+  return installedOverlaysDir();
 }
 
 /**
@@ -108,17 +106,18 @@ function listOverlays(overlaysDir: string): string[] {
 }
 
 /** `--config FILE`: a Pipeline, or a single function's typed config. */
-function stepsFromConfigFile(path: string): Step[] {
+async function stepsFromConfigFile(path: string): Promise<Step[]> {
   const raw = readYamlFile(path);
+  const registry = await registryFor(raw);
   if (isPlainMap(raw) && raw.kind !== 'Pipeline' && typeof raw.kind === 'string') {
-    const fn = functionByKind(FUNCTIONS, raw.kind);
+    const fn = functionByKind(registry, raw.kind);
     if (!fn) {
-      const suggestion = nearest(raw.kind, [...FUNCTIONS.map((entry) => entry.kind), 'Pipeline']);
+      const suggestion = nearest(raw.kind, [...registry.map((entry) => entry.kind), 'Pipeline']);
       throw new KrmInputError(`${path}: no function has kind ${JSON.stringify(raw.kind)}${suggestion ? ` — did you mean ${JSON.stringify(suggestion)}?` : ''}`, { field: ['kind'] });
     }
     return [compileStep(fn, raw)];
   }
-  return compilePipeline(raw, FUNCTIONS, path);
+  return compilePipeline(raw, registry, path);
 }
 
 /**
@@ -151,8 +150,8 @@ export function postrenderJob(options: PostrenderOptions, cwd: string = process.
   const job: Job = {
     explain: options.explain,
     maxInputBytes: DEFAULT_MAX_INPUT_BYTES,
-    steps: () => {
-      const steps = options.config !== undefined ? stepsFromConfigFile(resolve(cwd, options.config)) : stepsFromPipelineFile(overlayPipelinePath(options.overlay as string, cwd));
+    steps: async () => {
+      const steps = options.config !== undefined ? await stepsFromConfigFile(resolve(cwd, options.config)) : await stepsFromPipelineFile(overlayPipelinePath(options.overlay as string, cwd));
       return hookSteps(steps, hookHandling(options));
     },
   };
@@ -160,8 +159,9 @@ export function postrenderJob(options: PostrenderOptions, cwd: string = process.
   return job;
 }
 
-function stepsFromPipelineFile(path: string): Step[] {
-  return compilePipeline(readYamlFile(path), FUNCTIONS, path);
+async function stepsFromPipelineFile(path: string): Promise<Step[]> {
+  const raw = readYamlFile(path);
+  return compilePipeline(raw, await registryFor(raw), path);
 }
 
 /**

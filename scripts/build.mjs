@@ -1,12 +1,29 @@
 // Builds dist/krmkit.cjs: one executable file holding the whole CLI (esbuild bundle of
 // cli/krmkit.ts, embedded as a string into scripts/launcher.cjs), its source map, and
-// dist/krmkit.cache, the V8 code cache the launcher uses to start fast.
+// dist/krmkit.cache, the V8 code cache the launcher uses to start fast. Also
+// dist/standalone.cjs, the same bundle without the launcher: what the single executables
+// compile (scripts/release-executables.mjs).
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 
 const root = new URL('..', import.meta.url);
 const { version } = JSON.parse(readFileSync(new URL('package.json', root), 'utf8'));
+const commit = buildCommit();
+
+// The commit this build comes from, for `krmkit --version`: KRMKIT_COMMIT when the caller
+// knows it (a build context without .git, like the container's), else git's HEAD with
+// `-dirty` when tracked files differ from it, else `unknown`.
+function buildCommit() {
+  if (process.env.KRMKIT_COMMIT) return process.env.KRMKIT_COMMIT;
+  const git = (args) => execFileSync('git', args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  try {
+    const head = git(['rev-parse', '--short=12', 'HEAD']);
+    return git(['status', '--porcelain', '--untracked-files=no']) === '' ? head : `${head}-dirty`;
+  } catch {
+    return 'unknown';
+  }
+}
 rmSync(new URL('dist', root), { recursive: true, force: true });
 mkdirSync(new URL('dist', root));
 
@@ -23,7 +40,7 @@ const result = await build({
   minify: true,
   legalComments: 'linked',
   // yargs is ESM and asks import.meta.url for its own location.
-  define: { KRMKIT_VERSION: JSON.stringify(version), 'import.meta.url': '__krmkitBundleUrl' },
+  define: { KRMKIT_VERSION: JSON.stringify(version), KRMKIT_COMMIT: JSON.stringify(commit), 'import.meta.url': '__krmkitBundleUrl' },
   banner: { js: "var __krmkitBundleUrl=require('node:url').pathToFileURL(__filename).href;" },
   logLevel: 'warning',
 });
@@ -34,6 +51,7 @@ for (const file of result.outputFiles) {
   else if (file.path.endsWith('.cjs')) bundle = file.text.replace(/\/\/# sourceMappingURL=.*\n?$/, '');
   else writeFileSync(file.path, file.contents);
 }
+writeFileSync(new URL('dist/standalone.cjs', root), bundle);
 const launcher = readFileSync(new URL('scripts/launcher.cjs', root), 'utf8').replace(
   '${BUNDLE}',
   () => `\${${JSON.stringify(`${bundle}\n//# sourceMappingURL=krmkit.cjs.map`)}}`,

@@ -185,6 +185,25 @@ fi
 ln -sfn "$apiserver_dir/kube-apiserver" "$bin/kube-apiserver"
 ln -sfn "$kubectl_dir/kubectl" "$bin/kubectl"
 
+# npm_tool NAME PACKAGE VERSION BIN — installs an npm package (runtimes for the single
+# executables: their binaries ship inside registry packages) into $cache/NAME-VERSION/.
+npm_tool() {
+  local name=$1 package=$2 version=$3 exe=$4
+  local dir="$cache/$name-$version"
+  if [ ! -x "$dir/node_modules/.bin/$exe" ]; then
+    say "installing $name $version (npm $package@$version)"
+    mkdir -p "$dir"
+    npm install --prefix "$dir" --no-save --no-audit --no-fund --loglevel=error "$package@$version" >/dev/null
+  else
+    say "$name $version already installed"
+  fi
+  ln -sfn "$dir/node_modules/.bin/$exe" "$bin/$name"
+}
+
+npm_tool bun bun "$BUN_VERSION" bun
+npm_tool deno deno "$DENO_VERSION" deno
+npm_tool postject postject "$POSTJECT_VERSION" postject
+
 # Container tooling for the image tests (issue: container image). Debian packages.
 if [ "${KRMKIT_SKIP_CONTAINER_TOOLS:-}" != 1 ]; then
   missing=()

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { parse, stringify } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FUNCTIONS } from '../../functions/index.js';
+import { loadFunctions } from '../../functions/index.js';
 import { parseResourcesConfig, resourcesOptions } from '../../functions/resources/config.js';
 import { compareQuantities, parseQuantity } from '../../functions/resources/quantity.js';
 import { KrmConfigError, KrmInputError } from '../../krm/errors.js';
@@ -21,6 +21,8 @@ import { corpora } from '../helpers/corpora.js';
 import { expectUnchangedDocumentsKeepTheirBytes } from '../helpers/invariants.js';
 import { objectsOf, withoutPaths } from '../helpers/objects.js';
 import { transform } from '../helpers/transform.js';
+
+const FUNCTIONS = await loadFunctions();
 
 type Obj = Record<string, unknown>;
 

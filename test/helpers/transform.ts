@@ -1,9 +1,12 @@
-import { FUNCTIONS } from '../../functions/index.js';
+import { loadFunctions } from '../../functions/index.js';
 import { readInput } from '../../krm/input.js';
 import { writeOutput } from '../../krm/output.js';
 import { compilePipeline, compileStep, functionByKind, functionByName, runSteps, type Step } from '../../krm/pipeline.js';
 import { isPlainMap } from '../../krm/path.js';
 import type { Result } from '../../krm/results.js';
+
+/** Every function, loaded once for all tests of a file. */
+const FUNCTIONS = await loadFunctions();
 
 export interface TransformOutcome {
   output: string;

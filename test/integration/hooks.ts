@@ -2,8 +2,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CORE_SCHEMA, dump, load } from 'js-yaml';
-import { FUNCTIONS } from '../../functions/index.js';
+import { loadFunctions } from '../../functions/index.js';
 import { overlayDir, type Overlay } from './paths.js';
+
+const FUNCTIONS = await loadFunctions();
 
 /**
  * What krmkit's Helm 4 post-renderer does to hooks by default, written down independently

@@ -1,0 +1,6 @@
+export interface FidelityCase {
+  name: string;
+  args: string[];
+  input: string;
+}
+export function fidelityCases(): FidelityCase[];
