@@ -4,9 +4,10 @@ import type { Resource } from '../../krm/resource.js';
 import { optionalMap } from '../../krm/shape.js';
 
 /**
- * How many pods a workload can run at least, which decides whether spreading it means
- * anything. A HorizontalPodAutoscaler that targets the workload owns its replica count, so
- * its `minReplicas` counts; otherwise `spec.replicas`, which Kubernetes defaults to 1.
+ * How many pods a workload can run, at least and at most: at least decides whether spreading
+ * it means anything, at most whether required anti-affinity leaves room for all of them. A
+ * HorizontalPodAutoscaler that targets the workload owns its replica count, so its
+ * `minReplicas` and `maxReplicas` count; otherwise `spec.replicas`, which Kubernetes defaults to 1.
  */
 export class ReplicaCounter {
   private readonly autoscalers: Autoscaler[];
@@ -15,20 +16,36 @@ export class ReplicaCounter {
     this.autoscalers = resources.filter(isAutoscaler).map(readAutoscaler);
   }
 
-  minimumPods(workload: Resource): number {
-    const autoscaler = this.autoscalers.find(
+  /** The HorizontalPodAutoscaler in the stream that scales this workload, if any. */
+  autoscalerOf(workload: Resource): Autoscaler | undefined {
+    return this.autoscalers.find(
       (candidate) => candidate.targetKind === workload.kind && candidate.targetName === workload.name && candidate.namespace === workload.namespace,
     );
-    if (autoscaler) return autoscaler.minReplicas;
-    return count(workload, ['spec', 'replicas'], workload.get(['spec', 'replicas'])) ?? 1;
+  }
+
+  minimumPods(workload: Resource): number {
+    return this.autoscalerOf(workload)?.minReplicas ?? replicasOf(workload);
+  }
+
+  maximumPods(workload: Resource): number {
+    const autoscaler = this.autoscalerOf(workload);
+    if (autoscaler) return autoscaler.maxReplicas ?? autoscaler.minReplicas;
+    return replicasOf(workload);
   }
 }
 
-interface Autoscaler {
+export interface Autoscaler {
+  resource: Resource;
   namespace: string | undefined;
   targetKind: string;
   targetName: string;
   minReplicas: number;
+  /** Undefined when the HPA omits it (the API server would reject it): then only minReplicas is known. */
+  maxReplicas: number | undefined;
+}
+
+function replicasOf(workload: Resource): number {
+  return count(workload, ['spec', 'replicas'], workload.get(['spec', 'replicas'])) ?? 1;
 }
 
 function isAutoscaler(resource: Resource): boolean {
@@ -40,11 +57,13 @@ function readAutoscaler(hpa: Resource): Autoscaler {
   const refPath = ['spec', 'scaleTargetRef'];
   const ref = optionalMap(hpa, refPath, spec.scaleTargetRef) ?? {};
   return {
+    resource: hpa,
     namespace: hpa.namespace,
     targetKind: requiredString(hpa, [...refPath, 'kind'], ref.kind),
     targetName: requiredString(hpa, [...refPath, 'name'], ref.name),
     // autoscaling/v1 and v2 both default minReplicas to 1.
     minReplicas: count(hpa, ['spec', 'minReplicas'], spec.minReplicas) ?? 1,
+    maxReplicas: count(hpa, ['spec', 'maxReplicas'], spec.maxReplicas),
   };
 }
 
