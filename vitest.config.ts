@@ -8,5 +8,8 @@ export default defineConfig({
     // Integration suites drive real binaries; keep them from starving each other on 2 cores.
     maxConcurrency: 4,
     reporters: ['default', './test/summary-reporter.ts'],
+    // Makes the folder the shared kube-apiserver lives in and stops it at the end; the server
+    // itself starts only when a test calls useApiServer() (test/integration/apiserver/harness.ts).
+    globalSetup: ['./test/integration/apiserver/global-setup.ts'],
   },
 });

@@ -8,13 +8,27 @@ import { REPO_ROOT } from '../helpers/cli.js';
  * (KRMKIT_HELM3=/usr/local/bin/helm …). A missing tool fails the test that needs it, with
  * the command that fixes it: a suite that skips silently would pass in CI without testing.
  */
-export type ToolName = 'helm3' | 'helm4' | 'kustomize' | 'kpt';
+export type ToolName = 'helm3' | 'helm4' | 'kustomize' | 'kpt' | 'kube-apiserver' | 'kubectl' | 'etcd';
 
 const ENV_OVERRIDES: Record<ToolName, string> = {
   helm3: 'KRMKIT_HELM3',
   helm4: 'KRMKIT_HELM4',
   kustomize: 'KRMKIT_KUSTOMIZE',
   kpt: 'KRMKIT_KPT',
+  'kube-apiserver': 'KRMKIT_KUBE_APISERVER',
+  kubectl: 'KRMKIT_KUBECTL',
+  etcd: 'KRMKIT_ETCD',
+};
+
+/** The scripts/tools.env line that pins each tool (kube-apiserver and kubectl share one release). */
+const VERSION_KEYS: Record<ToolName, string> = {
+  helm3: 'HELM3_VERSION',
+  helm4: 'HELM4_VERSION',
+  kustomize: 'KUSTOMIZE_VERSION',
+  kpt: 'KPT_VERSION',
+  'kube-apiserver': 'KUBERNETES_VERSION',
+  kubectl: 'KUBERNETES_VERSION',
+  etcd: 'ETCD_SERIES',
 };
 
 export const TOOLS_BIN = join(REPO_ROOT, '.tools', 'bin');
@@ -23,7 +37,7 @@ export function toolPath(name: ToolName): string {
   const override = process.env[ENV_OVERRIDES[name]];
   const path = override || join(TOOLS_BIN, name);
   if (!existsSync(path)) {
-    const pinned = pinnedVersions()[`${name.toUpperCase()}_VERSION`] ?? 'the pinned version';
+    const pinned = pinnedVersions()[VERSION_KEYS[name]] ?? 'the pinned version';
     throw new Error(
       `${name} (${pinned}) not found at ${path}: run scripts/install-tools.sh` +
         (override ? ` or fix ${ENV_OVERRIDES[name]}` : ` (or point ${ENV_OVERRIDES[name]} at a ${name} binary)`) +
