@@ -19,7 +19,7 @@ mkdir -p "$cache" "$bin"
 
 say() { printf 'install-tools: %s\n' "$*" >&2; }
 
-# go_tool NAME MODULE_PATH VERSION — builds MODULE_PATH@VERSION into $cache/NAME-VERSION/.
+# go_tool NAME MODULE_PATH VERSION [GO_INSTALL_FLAGS…] — builds MODULE_PATH@VERSION into $cache/NAME-VERSION/.
 go_tool() {
   local name=$1 module=$2 version=$3
   local dir="$cache/$name-$version"
@@ -29,7 +29,7 @@ go_tool() {
   if [ ! -x "$built" ]; then
     say "building $name $version (go install $module@$version)"
     mkdir -p "$dir"
-    GOBIN="$dir" GOFLAGS=-mod=mod CGO_ENABLED=0 go install "$module@$version"
+    GOBIN="$dir" GOFLAGS=-mod=mod CGO_ENABLED=0 go install "${@:4}" "$module@$version"
   else
     say "$name $version already built"
   fi
@@ -39,6 +39,8 @@ go_tool() {
 go_tool helm3 helm.sh/helm/v3/cmd/helm "$HELM3_VERSION"
 go_tool helm4 helm.sh/helm/v4/cmd/helm "$HELM4_VERSION"
 go_tool kustomize sigs.k8s.io/kustomize/kustomize/v5 "$KUSTOMIZE_VERSION"
+# kwok simulates the nodes and kubelets of the high-availability scenarios' cluster.
+go_tool kwok sigs.k8s.io/kwok/cmd/kwok "$KWOK_VERSION" -ldflags "-s -w"
 # kpt: github.com/kptdev/kpt cannot be fetched through the Go module proxy (it refuses the
 # `kptdev/kpt/rollouts` module it depends on), so we build the last release published under
 # its former path. sum.golang.org has no entry for it, so checksum lookup is disabled for
@@ -84,10 +86,16 @@ ln -sfn "$(command -v etcd)" "$bin/etcd"
 # without them the server reports v0.0.0 and cannot derive its emulation version.
 kube_version=$KUBERNETES_VERSION
 staging_version="v0.${kube_version#v1.}"
-apiserver_dir="$cache/kube-apiserver-$kube_version"
-kubectl_dir="$cache/kubectl-$kube_version"
-if [ ! -x "$apiserver_dir/kube-apiserver" ] || [ ! -x "$kubectl_dir/kubectl" ]; then
-  say "building kube-apiserver and kubectl $kube_version (k8s.io/kubernetes through a throwaway module; ~10 min on 2 cores)"
+# kube-scheduler and kube-controller-manager (issue 18: the simulated cluster of the
+# high-availability scenarios) come from the same module and flags, so they reuse the Go build
+# cache of the server's build. Only the binaries not yet in the cache are built.
+kube_binaries=(kube-apiserver kubectl kube-scheduler kube-controller-manager)
+kube_missing=()
+for binary in "${kube_binaries[@]}"; do
+  [ -x "$cache/$binary-$kube_version/$binary" ] || kube_missing+=("$binary")
+done
+if [ ${#kube_missing[@]} -gt 0 ]; then
+  say "building ${kube_missing[*]} $kube_version (k8s.io/kubernetes through a throwaway module; ~10 min on 2 cores for the first, 2–4 min for each further one)"
   started=$(date +%s)
   work=$(mktemp -d)
   (
@@ -106,20 +114,20 @@ if [ ! -x "$apiserver_dir/kube-apiserver" ] || [ ! -x "$kubectl_dir/kubectl" ]; 
       ldflags+=" -X $pkg.gitTreeState=clean -X $pkg.buildDate=1970-01-01T00:00:00Z"
     done
     mkdir -p out
-    go build -trimpath -ldflags "$ldflags" -o out/ k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kubectl
-    mkdir -p "$apiserver_dir" "$kubectl_dir"
-    mv out/kube-apiserver "$apiserver_dir/kube-apiserver"
-    mv out/kubectl "$kubectl_dir/kubectl"
+    go build -trimpath -ldflags "$ldflags" -o out/ "${kube_missing[@]/#/k8s.io/kubernetes/cmd/}"
+    for binary in "${kube_missing[@]}"; do
+      mkdir -p "$cache/$binary-$kube_version"
+      mv "out/$binary" "$cache/$binary-$kube_version/$binary"
+    done
   )
   rm -rf "$work"
   elapsed=$(( $(date +%s) - started ))
-  echo "$elapsed" >"$apiserver_dir/build-seconds"
-  say "built kube-apiserver and kubectl $kube_version in ${elapsed}s"
+  for binary in "${kube_missing[@]}"; do echo "$elapsed" >"$cache/$binary-$kube_version/build-seconds"; done
+  say "built ${kube_missing[*]} $kube_version in ${elapsed}s"
 else
-  say "kube-apiserver and kubectl $kube_version already built"
+  say "${kube_binaries[*]} $kube_version already built"
 fi
-ln -sfn "$apiserver_dir/kube-apiserver" "$bin/kube-apiserver"
-ln -sfn "$kubectl_dir/kubectl" "$bin/kubectl"
+for binary in "${kube_binaries[@]}"; do ln -sfn "$cache/$binary-$kube_version/$binary" "$bin/$binary"; done
 
 # Container tooling for the image tests (issue: container image). Debian packages.
 if [ "${KRMKIT_SKIP_CONTAINER_TOOLS:-}" != 1 ]; then

@@ -8,7 +8,7 @@ import { REPO_ROOT } from '../helpers/cli.js';
  * (KRMKIT_HELM3=/usr/local/bin/helm …). A missing tool fails the test that needs it, with
  * the command that fixes it: a suite that skips silently would pass in CI without testing.
  */
-export type ToolName = 'helm3' | 'helm4' | 'kustomize' | 'kpt' | 'kube-apiserver' | 'kubectl' | 'etcd';
+export type ToolName = 'helm3' | 'helm4' | 'kustomize' | 'kpt' | 'kube-apiserver' | 'kubectl' | 'etcd' | 'kube-scheduler' | 'kube-controller-manager' | 'kwok';
 
 const ENV_OVERRIDES: Record<ToolName, string> = {
   helm3: 'KRMKIT_HELM3',
@@ -18,6 +18,9 @@ const ENV_OVERRIDES: Record<ToolName, string> = {
   'kube-apiserver': 'KRMKIT_KUBE_APISERVER',
   kubectl: 'KRMKIT_KUBECTL',
   etcd: 'KRMKIT_ETCD',
+  'kube-scheduler': 'KRMKIT_KUBE_SCHEDULER',
+  'kube-controller-manager': 'KRMKIT_KUBE_CONTROLLER_MANAGER',
+  kwok: 'KRMKIT_KWOK',
 };
 
 /** The scripts/tools.env line that pins each tool (kube-apiserver and kubectl share one release). */
@@ -29,6 +32,9 @@ const VERSION_KEYS: Record<ToolName, string> = {
   'kube-apiserver': 'KUBERNETES_VERSION',
   kubectl: 'KUBERNETES_VERSION',
   etcd: 'ETCD_SERIES',
+  'kube-scheduler': 'KUBERNETES_VERSION',
+  'kube-controller-manager': 'KUBERNETES_VERSION',
+  kwok: 'KWOK_VERSION',
 };
 
 export const TOOLS_BIN = join(REPO_ROOT, '.tools', 'bin');
