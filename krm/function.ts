@@ -11,11 +11,24 @@ export interface CommonConfig extends Selection {
   podTemplateKinds: PodTemplateKind[];
 }
 
+/** Another step of the pipeline a function runs in, as its config was read. */
+export interface PipelineStep {
+  /** The function's name, e.g. `security-context`. */
+  readonly name: string;
+  readonly config: unknown;
+}
+
 /** What a function sees while it runs: resources, its config, and ways to report and generate. */
 export interface FunctionContext<Config> {
   /** Every resource in the stream (for cross-references: Services, HPAs, ConfigMaps…). */
   readonly resources: readonly Resource[];
   readonly config: Config & CommonConfig;
+  /**
+   * Every step of the pipeline this run belongs to, in order (this one included), so a function
+   * can follow what another step settles — pod-security-labels labels namespaces at the profile
+   * the security-context step enforces. A single function run sees only itself.
+   */
+  readonly pipeline: readonly PipelineStep[];
   /** Whether `select`/`exclude` and the opt-out annotation put a resource in scope. */
   inScope(resource: Resource): boolean;
   /** The pod template of a workload (built-in kinds and `podTemplateKinds`). */

@@ -1,7 +1,7 @@
 import { compare } from 'fast-json-patch';
 import { KrmConfigError, KrmInputError } from './errors.js';
 import { HELM_FILENAME_ANNOTATION, withHelmFilename } from './generated-filename.js';
-import { makeFilter, parseCommonConfig, type AnyKrmFunction, type CommonConfig, type FunctionContext } from './function.js';
+import { makeFilter, parseCommonConfig, type AnyKrmFunction, type CommonConfig, type FunctionContext, type PipelineStep } from './function.js';
 import { describeValue, type Input } from './input.js';
 import { API_VERSION, readOptions } from './options.js';
 import { isPlainMap } from './path.js';
@@ -99,21 +99,23 @@ export function runSteps(input: Input, steps: readonly Step[], options: RunOptio
   const results: Result[] = [];
   // Helm 4 input: generated documents need a file name too (see generated-filename.ts).
   const helmFilenames = input.resources.some((resource) => resource.annotations[HELM_FILENAME_ANNOTATION] !== undefined);
+  const pipeline = steps.map((step) => ({ name: step.fn.name, config: step.config }));
   for (const step of steps) {
     const before = options.explain ? snapshot(resources) : undefined;
-    runStep(step, resources, generated, results, helmFilenames);
+    runStep(step, pipeline, resources, generated, results, helmFilenames);
     if (options.explain && before) explainStep(step.fn.name, resources, before, options.explain);
   }
   return { results, generated };
 }
 
-function runStep(step: Step, resources: Resource[], generated: Resource[], results: Result[], helmFilenames: boolean): void {
+function runStep(step: Step, pipeline: readonly PipelineStep[], resources: Resource[], generated: Resource[], results: Result[], helmFilenames: boolean): void {
   const filter = makeFilter(step.fn.name, step.common);
   const extraKinds = step.common.podTemplateKinds;
   let generatedIndex = generated.length;
   const context: FunctionContext<unknown> = {
     resources,
     config: { ...(step.config as object), ...step.common } as FunctionContext<unknown>['config'],
+    pipeline,
     inScope: (resource) => filter.includes(resource),
     podTemplateOf: (resource) => podTemplateOf(resource, extraKinds),
     containersOf: (template, lists) => containersOf(template, lists),

@@ -19,7 +19,7 @@ mkdir -p "$cache" "$bin"
 
 say() { printf 'install-tools: %s\n' "$*" >&2; }
 
-# go_tool NAME MODULE_PATH VERSION [GO_INSTALL_FLAGS…] — builds MODULE_PATH@VERSION into $cache/NAME-VERSION/.
+# go_tool NAME MODULE_PATH VERSION — builds MODULE_PATH@VERSION into $cache/NAME-VERSION/.
 go_tool() {
   local name=$1 module=$2 version=$3
   local dir="$cache/$name-$version"
@@ -29,7 +29,7 @@ go_tool() {
   if [ ! -x "$built" ]; then
     say "building $name $version (go install $module@$version)"
     mkdir -p "$dir"
-    GOBIN="$dir" GOFLAGS=-mod=mod CGO_ENABLED=0 go install "${@:4}" "$module@$version"
+    GOBIN="$dir" GOFLAGS=-mod=mod CGO_ENABLED=0 go install -ldflags "-s -w" "$module@$version"
   else
     say "$name $version already built"
   fi
@@ -40,7 +40,9 @@ go_tool helm3 helm.sh/helm/v3/cmd/helm "$HELM3_VERSION"
 go_tool helm4 helm.sh/helm/v4/cmd/helm "$HELM4_VERSION"
 go_tool kustomize sigs.k8s.io/kustomize/kustomize/v5 "$KUSTOMIZE_VERSION"
 # kwok simulates the nodes and kubelets of the high-availability scenarios' cluster.
-go_tool kwok sigs.k8s.io/kwok/cmd/kwok "$KWOK_VERSION" -ldflags "-s -w"
+go_tool kwok sigs.k8s.io/kwok/cmd/kwok "$KWOK_VERSION"
+# kube-score: the static checks teams run in CI, a judge of the prod overlay (issue 11).
+go_tool kube-score github.com/zegl/kube-score/cmd/kube-score "$KUBE_SCORE_VERSION"
 # kpt: github.com/kptdev/kpt cannot be fetched through the Go module proxy (it refuses the
 # `kptdev/kpt/rollouts` module it depends on), so we build the last release published under
 # its former path. sum.golang.org has no entry for it, so checksum lookup is disabled for

@@ -10,17 +10,17 @@ import { optionalMap } from '../../krm/shape.js';
  * `minReplicas` and `maxReplicas` count; otherwise `spec.replicas`, which Kubernetes defaults to 1.
  */
 export class ReplicaCounter {
-  private readonly autoscalers: Autoscaler[];
+  /** By target namespace, kind and name: looked up once per workload, so never scanned. */
+  private readonly autoscalers = new Map<string, Autoscaler>();
 
   constructor(resources: readonly Resource[]) {
-    this.autoscalers = resources.filter(isAutoscaler).map(readAutoscaler);
-  }
-
-  /** The HorizontalPodAutoscaler in the stream that scales this workload, if any. */
-  autoscalerOf(workload: Resource): Autoscaler | undefined {
-    return this.autoscalers.find(
-      (candidate) => candidate.targetKind === workload.kind && candidate.targetName === workload.name && candidate.namespace === workload.namespace,
-    );
+    for (const resource of resources) {
+      if (!isAutoscaler(resource)) continue;
+      const autoscaler = readAutoscaler(resource);
+      const key = targetKey(autoscaler.namespace, autoscaler.targetKind, autoscaler.targetName);
+      // The first HPA for a target wins, as a scan in stream order would find it.
+      if (!this.autoscalers.has(key)) this.autoscalers.set(key, autoscaler);
+    }
   }
 
   minimumPods(workload: Resource): number {
@@ -32,6 +32,15 @@ export class ReplicaCounter {
     if (autoscaler) return autoscaler.maxReplicas ?? autoscaler.minReplicas;
     return replicasOf(workload);
   }
+
+  /** The HorizontalPodAutoscaler in the stream that targets the workload (kind, name, namespace), if any. */
+  autoscalerOf(workload: Resource): Autoscaler | undefined {
+    return this.autoscalers.get(targetKey(workload.namespace, workload.kind, workload.name));
+  }
+}
+
+function targetKey(namespace: string | undefined, kind: string, name: string): string {
+  return JSON.stringify([namespace ?? null, kind, name]);
 }
 
 export interface Autoscaler {

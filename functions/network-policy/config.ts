@@ -3,7 +3,7 @@ import { describeValue } from '../../krm/input.js';
 import type { OptionSpecs } from '../../krm/options.js';
 import { isPlainMap, type Path } from '../../krm/path.js';
 import { nearest } from '../../krm/suggest.js';
-import { dnsLabel } from './names.js';
+import { dnsLabel } from '../../krm/generated-object.js';
 import { parsePorts, type PolicyPort } from './ports.js';
 
 export const FUNCTION_NAME = 'network-policy';

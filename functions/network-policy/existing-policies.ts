@@ -1,6 +1,6 @@
 import type { Resource } from '../../krm/resource.js';
 import { optionalList, optionalMap, optionalStringList } from '../../krm/shape.js';
-import { MANAGED_BY, MANAGED_BY_LABEL } from './names.js';
+import { isGeneratedObject } from '../../krm/generated-object.js';
 import { namespaceKeyOf, type NamespaceKey } from './namespaces.js';
 import { matchesSelector, readLabelSelector, type LabelSelector } from './selectors.js';
 import type { Workload } from './workloads.js';
@@ -10,7 +10,7 @@ export function isNetworkPolicy(resource: Resource): boolean {
 }
 
 export function isGenerated(policy: Resource): boolean {
-  return policy.labels[MANAGED_BY_LABEL] === MANAGED_BY;
+  return isGeneratedObject(policy);
 }
 
 /** Policies that let some ingress through, and the pods they apply to. */

@@ -1,6 +1,6 @@
 import type { Flow, FlowEnd, NetworkPolicyConfig } from './config.js';
 import type { IngressBackend } from './ingress-backends.js';
-import { dnsLabel, policyName } from './names.js';
+import { dnsLabel, limitName as policyName } from '../../krm/generated-object.js';
 import type { NamespaceKey } from './namespaces.js';
 import { addPorts, type PolicyPort } from './ports.js';
 import { clusterPeer, flowPeer, type PlannedPolicy } from './policy.js';

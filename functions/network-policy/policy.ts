@@ -1,9 +1,12 @@
 import type { KubeObject } from '../../krm/resource.js';
 import type { ClusterPeer, Direction, FlowEnd } from './config.js';
-import { labelValue, MANAGED_BY, MANAGED_BY_LABEL, RULE_LABEL } from './names.js';
+import { labelValue, MANAGED_BY, MANAGED_BY_LABEL } from '../../krm/generated-object.js';
 import type { NamespaceKey } from './namespaces.js';
 import { renderPort, type PolicyPort } from './ports.js';
 import { selectorFromLabels, type LabelSelector } from './selectors.js';
+
+/** Which rule generated a policy: default-deny, allow-dns, ingress-…, egress-…, flow-<name>. */
+export const RULE_LABEL = 'krmkit.dev/rule';
 
 /** Who may talk: pods picked by namespace labels and/or pod labels. */
 export interface Peer {
@@ -72,7 +75,8 @@ function renderPeer(peer: Peer): Record<string, unknown> {
   return rendered;
 }
 
-function renderSelector(selector: LabelSelector): Record<string, unknown> {
+/** A selector as written into a generated object: empty parts left out. */
+export function renderSelector(selector: LabelSelector): Record<string, unknown> {
   const rendered: Record<string, unknown> = {};
   if (selector.matchLabels && Object.keys(selector.matchLabels).length > 0) rendered.matchLabels = { ...selector.matchLabels };
   if (selector.matchExpressions && selector.matchExpressions.length > 0) rendered.matchExpressions = selector.matchExpressions.map((expression) => ({ ...expression }));

@@ -66,7 +66,7 @@ export function workloadsOf(context: FunctionContext<NetworkPolicyConfig>): Work
 }
 
 /** The `selector` beside the pod template (`spec.selector` for `spec.template`), when it selects something. */
-function ownSelector(resource: Resource, templatePath: Path): LabelSelector | undefined {
+export function ownSelector(resource: Resource, templatePath: Path): LabelSelector | undefined {
   if (templatePath.length === 0) return undefined;
   const path = [...templatePath.slice(0, -1), 'selector'];
   const value = resource.get(path);

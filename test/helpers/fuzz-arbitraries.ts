@@ -395,7 +395,31 @@ const ingress = fc
     },
   }));
 
-export const supportingObject: fc.Arbitrary<KubeObject> = fc.oneof(service, configMap, secret, hpa, ingress);
+/** A budget a chart ships: selecting one app (maybe one that a generated budget would also select), or by expression. */
+const budget = fc
+  .record({
+    name: fc.constantFrom('web-budget', 'api-budget'),
+    namespace,
+    selector: fc.oneof(workloadName.map((app) => ({ matchLabels: { app } })), fc.constant({ matchExpressions: [{ key: 'app', operator: 'In', values: ['web', 'api'] }] })),
+    count: fc.oneof(fc.record({ maxUnavailable: fc.constantFrom<number | string>(1, '25%') }), fc.record({ minAvailable: fc.constantFrom<number | string>(1, '50%') })),
+  })
+  .map(({ name, namespace: ns, selector, count }) => ({ apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: metadataOf(name, ns), spec: { ...count, selector } }));
+
+/** A Namespace a chart ships, maybe already labelled for Pod Security (stricter or weaker). */
+const namespaceObject = fc
+  .record({
+    name: fc.constantFrom('shop', 'other', 'kube-system'),
+    enforce: fc.option(fc.constantFrom('privileged', 'baseline', 'restricted'), { nil: undefined }),
+    version: fc.option(fc.constantFrom('latest', 'v1.30'), { nil: undefined }),
+  })
+  .map(({ name, enforce, version }) => {
+    const labels: Record<string, string> = { 'kubernetes.io/metadata.name': name };
+    if (enforce) labels['pod-security.kubernetes.io/enforce'] = enforce;
+    if (enforce && version) labels['pod-security.kubernetes.io/enforce-version'] = version;
+    return { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } };
+  });
+
+export const supportingObject: fc.Arbitrary<KubeObject> = fc.oneof(service, configMap, secret, hpa, ingress, budget, namespaceObject);
 
 function identity(object: KubeObject): string {
   const metadata = object.metadata as { name?: string; namespace?: string };

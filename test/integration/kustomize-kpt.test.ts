@@ -61,7 +61,7 @@ describe('kpt fn eval --exec', () => {
     ]);
     expect(evaluated.status, evaluated.stderr).toBe(0);
     expect(objectSet(evaluated.stdout, { drop: isLocalConfig })).toEqual(objectSet(filtered.stdout));
-    expect(evaluated.stderr).toMatch(/Results:\s*\n\s*\[info\] batch\/v1\/Job\/demo-migrations/);
+    expect(evaluated.stderr).toMatch(/Results:\s*\n(?:\s*\[\w+\] .*\n)*\s*\[info\] batch\/v1\/Job\/demo-migrations/);
   });
 
   it('with `-- key=value` (the ConfigMap form) gives what the typed config gives', async () => {
@@ -99,7 +99,7 @@ describe('kpt fn render --allow-exec', () => {
     const result = await renderPackage();
     expect(result.status, result.stderr).toBe(0);
     expect(result.stderr).toContain('[PASS] "krmkit"');
-    expect(result.stderr).toMatch(/Results:\s*\n\s*\[info\] batch\/v1\/Job\/demo-migrations/);
+    expect(result.stderr).toMatch(/Results:\s*\n(?:\s*\[\w+\] .*\n)*\s*\[info\] batch\/v1\/Job\/demo-migrations/);
     expect(objectSet(result.stdout, { drop: isLocalConfig }).some((object) => object.includes('"kind":"NetworkPolicy"'))).toBe(true);
   });
 

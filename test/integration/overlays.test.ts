@@ -33,7 +33,11 @@ describe.each(OVERLAYS)('overlays/%s', (overlay) => {
   it('uses every function with a typed config', () => {
     expect(pipeline).toMatchObject({ apiVersion: 'krmkit.dev/v1alpha1', kind: 'Pipeline' });
     const kinds = (pipeline.steps as Map[]).map((step) => step.kind);
-    expect(kinds).toEqual(overlay === 'prod' ? ['InjectEnv', 'SecurityContext', 'AntiAffinity', 'NetworkPolicies', 'Reloader'] : ['InjectEnv', 'SecurityContext', 'AntiAffinity', 'Reloader']);
+    expect(kinds).toEqual(
+      overlay === 'prod'
+        ? ['InjectEnv', 'SecurityContext', 'Resources', 'PodSecurityLabels', 'AntiAffinity', 'PodDisruptionBudgets', 'AutoscaledReplicas', 'NetworkPolicies', 'Reloader']
+        : ['InjectEnv', 'SecurityContext', 'Resources', 'PodSecurityLabels', 'AntiAffinity', 'AutoscaledReplicas', 'Reloader'],
+    );
   });
 
   it('kustomize/krmkit.yaml runs the same steps through the exec wrapper', () => {

@@ -8,13 +8,14 @@ import { REPO_ROOT } from '../helpers/cli.js';
  * (KRMKIT_HELM3=/usr/local/bin/helm …). A missing tool fails the test that needs it, with
  * the command that fixes it: a suite that skips silently would pass in CI without testing.
  */
-export type ToolName = 'helm3' | 'helm4' | 'kustomize' | 'kpt' | 'kube-apiserver' | 'kubectl' | 'etcd' | 'kube-scheduler' | 'kube-controller-manager' | 'kwok';
+export type ToolName = 'helm3' | 'helm4' | 'kustomize' | 'kpt' | 'kube-score' | 'kube-apiserver' | 'kubectl' | 'etcd' | 'kube-scheduler' | 'kube-controller-manager' | 'kwok';
 
 const ENV_OVERRIDES: Record<ToolName, string> = {
   helm3: 'KRMKIT_HELM3',
   helm4: 'KRMKIT_HELM4',
   kustomize: 'KRMKIT_KUSTOMIZE',
   kpt: 'KRMKIT_KPT',
+  'kube-score': 'KRMKIT_KUBE_SCORE',
   'kube-apiserver': 'KRMKIT_KUBE_APISERVER',
   kubectl: 'KRMKIT_KUBECTL',
   etcd: 'KRMKIT_ETCD',
@@ -32,6 +33,7 @@ const VERSION_KEYS: Record<ToolName, string> = {
   'kube-apiserver': 'KUBERNETES_VERSION',
   kubectl: 'KUBERNETES_VERSION',
   etcd: 'ETCD_SERIES',
+  'kube-score': 'KUBE_SCORE_VERSION',
   'kube-scheduler': 'KUBERNETES_VERSION',
   'kube-controller-manager': 'KUBERNETES_VERSION',
   kwok: 'KWOK_VERSION',

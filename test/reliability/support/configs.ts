@@ -40,6 +40,15 @@ const injectEnvChanges = (path: Path): boolean => path.includes('env') || path.i
 const RELOADER_ANNOTATION = /^(reloader\.stakater\.com\/|configmap\.reloader\.stakater\.com\/|secret\.reloader\.stakater\.com\/|checksum\.krmkit\.dev\/)/;
 const reloaderChanges = (path: Path): boolean => key(path, path.length - 2) === 'annotations' && RELOADER_ANNOTATION.test(String(last(path)));
 
+/** resources: containers' requests and limits (filled where absent, never changed where set). */
+const resourcesChanges = (path: Path): boolean => key(path, path.length - 2) === 'requests' || key(path, path.length - 2) === 'limits' || last(path) === 'resources' || last(path) === 'requests' || last(path) === 'limits';
+
+/** autoscaled-replicas: `spec.replicas` of workloads an HPA targets, and nothing else. */
+const autoscaledReplicasChanges = (path: Path): boolean => path.length === 2 && key(path, 0) === 'spec' && key(path, 1) === 'replicas';
+
+/** pod-security-labels: the Pod Security labels of Namespaces. */
+const podSecurityLabelChanges = (path: Path): boolean => key(path, 0) === 'metadata' && key(path, 1) === 'labels' && String(key(path, 2)).startsWith('pod-security.kubernetes.io/');
+
 const nothing = (): boolean => false;
 
 function overlay(name: 'dev' | 'prod'): Record<string, unknown> {
@@ -77,6 +86,13 @@ export const SUITE_CONFIGS: SuiteConfig[] = [
     restricted: false,
     injects: new Set(['LOG_LEVEL']),
   },
+  { name: 'resources default', config: { apiVersion: V1, kind: 'Resources' }, changes: resourcesChanges, restricted: false },
+  {
+    name: 'resources with overrides',
+    config: { apiVersion: V1, kind: 'Resources', requests: { cpu: '250m', memory: '256Mi' }, limits: { memory: '512Mi', cpu: '1', 'ephemeral-storage': '1Gi' }, containerOverrides: [{ name: 'sidecar', requests: { memory: '32Mi' } }] },
+    changes: resourcesChanges,
+    restricted: false,
+  },
   { name: 'anti-affinity default', config: { apiVersion: V1, kind: 'AntiAffinity' }, changes: nothing, restricted: false },
   {
     name: 'anti-affinity required + spread',
@@ -106,6 +122,27 @@ export const SUITE_CONFIGS: SuiteConfig[] = [
   { name: 'reloader auto', config: { apiVersion: V1, kind: 'Reloader', mode: 'auto' }, changes: reloaderChanges, restricted: false },
   { name: 'reloader explicit', config: { apiVersion: V1, kind: 'Reloader', mode: 'explicit' }, changes: reloaderChanges, restricted: false },
   { name: 'reloader checksum', config: { apiVersion: V1, kind: 'Reloader', mode: 'checksum' }, changes: reloaderChanges, restricted: false },
-  { name: 'overlay dev', config: overlay('dev'), changes: any(securityContextChanges, injectEnvChanges, reloaderChanges), restricted: false, injects: new Set(['PROD']) },
-  { name: 'overlay prod', config: overlay('prod'), changes: any(securityContextChanges, injectEnvChanges, reloaderChanges), restricted: true, injects: new Set(['PROD']) },
+  { name: 'pod-disruption-budget default', config: { apiVersion: V1, kind: 'PodDisruptionBudgets' }, changes: nothing, restricted: false },
+  {
+    name: 'pod-disruption-budget minAvailable 50% AlwaysAllow',
+    config: { apiVersion: V1, kind: 'PodDisruptionBudgets', minAvailable: '50%', unhealthyPodEvictionPolicy: 'AlwaysAllow', minReplicas: 1 },
+    changes: nothing,
+    restricted: false,
+  },
+  { name: 'autoscaled-replicas', config: { apiVersion: V1, kind: 'AutoscaledReplicas' }, changes: autoscaledReplicasChanges, restricted: false },
+  { name: 'pod-security-labels restricted', config: { apiVersion: V1, kind: 'PodSecurityLabels', profile: 'restricted' }, changes: podSecurityLabelChanges, restricted: false },
+  {
+    name: 'overlay dev',
+    config: overlay('dev'),
+    changes: any(securityContextChanges, injectEnvChanges, resourcesChanges, reloaderChanges, autoscaledReplicasChanges, podSecurityLabelChanges),
+    restricted: false,
+    injects: new Set(['PROD']),
+  },
+  {
+    name: 'overlay prod',
+    config: overlay('prod'),
+    changes: any(securityContextChanges, injectEnvChanges, resourcesChanges, reloaderChanges, autoscaledReplicasChanges, podSecurityLabelChanges),
+    restricted: true,
+    injects: new Set(['PROD']),
+  },
 ];
