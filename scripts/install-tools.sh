@@ -42,6 +42,8 @@ go_tool helm4 helm.sh/helm/v4/cmd/helm "$HELM4_VERSION"
 go_tool kustomize sigs.k8s.io/kustomize/kustomize/v5 "$KUSTOMIZE_VERSION"
 # cyclonus: an independent NetworkPolicy simulator, the judge of the network-policy tests.
 go_tool cyclonus github.com/mattfenwick/cyclonus/cmd/cyclonus "$CYCLONUS_VERSION" "-s -w"
+# kwok simulates the nodes and kubelets of the high-availability scenarios' cluster.
+go_tool kwok sigs.k8s.io/kwok/cmd/kwok "$KWOK_VERSION" "-s -w"
 # kube-score: the static checks teams run in CI, a judge of the prod overlay (issue 11).
 go_tool kube-score github.com/zegl/kube-score/cmd/kube-score "$KUBE_SCORE_VERSION" "-s -w"
 # kpt: github.com/kptdev/kpt cannot be fetched through the Go module proxy (it refuses the
@@ -148,10 +150,16 @@ ln -sfn "$(command -v etcd)" "$bin/etcd"
 # without them the server reports v0.0.0 and cannot derive its emulation version.
 kube_version=$KUBERNETES_VERSION
 staging_version="v0.${kube_version#v1.}"
-apiserver_dir="$cache/kube-apiserver-$kube_version"
-kubectl_dir="$cache/kubectl-$kube_version"
-if [ ! -x "$apiserver_dir/kube-apiserver" ] || [ ! -x "$kubectl_dir/kubectl" ]; then
-  say "building kube-apiserver and kubectl $kube_version (k8s.io/kubernetes through a throwaway module; ~10 min on 2 cores)"
+# kube-scheduler and kube-controller-manager (issue 18: the simulated cluster of the
+# high-availability scenarios) come from the same module and flags, so they reuse the Go build
+# cache of the server's build. Only the binaries not yet in the cache are built.
+kube_binaries=(kube-apiserver kubectl kube-scheduler kube-controller-manager)
+kube_missing=()
+for binary in "${kube_binaries[@]}"; do
+  [ -x "$cache/$binary-$kube_version/$binary" ] || kube_missing+=("$binary")
+done
+if [ ${#kube_missing[@]} -gt 0 ]; then
+  say "building ${kube_missing[*]} $kube_version (k8s.io/kubernetes through a throwaway module; ~10 min on 2 cores for the first, 2–4 min for each further one)"
   started=$(date +%s)
   work=$(mktemp -d)
   (
@@ -170,20 +178,20 @@ if [ ! -x "$apiserver_dir/kube-apiserver" ] || [ ! -x "$kubectl_dir/kubectl" ]; 
       ldflags+=" -X $pkg.gitTreeState=clean -X $pkg.buildDate=1970-01-01T00:00:00Z"
     done
     mkdir -p out
-    go build -trimpath -ldflags "$ldflags" -o out/ k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kubectl
-    mkdir -p "$apiserver_dir" "$kubectl_dir"
-    mv out/kube-apiserver "$apiserver_dir/kube-apiserver"
-    mv out/kubectl "$kubectl_dir/kubectl"
+    go build -trimpath -ldflags "$ldflags" -o out/ "${kube_missing[@]/#/k8s.io/kubernetes/cmd/}"
+    for binary in "${kube_missing[@]}"; do
+      mkdir -p "$cache/$binary-$kube_version"
+      mv "out/$binary" "$cache/$binary-$kube_version/$binary"
+    done
   )
   rm -rf "$work"
   elapsed=$(( $(date +%s) - started ))
-  echo "$elapsed" >"$apiserver_dir/build-seconds"
-  say "built kube-apiserver and kubectl $kube_version in ${elapsed}s"
+  for binary in "${kube_missing[@]}"; do echo "$elapsed" >"$cache/$binary-$kube_version/build-seconds"; done
+  say "built ${kube_missing[*]} $kube_version in ${elapsed}s"
 else
-  say "kube-apiserver and kubectl $kube_version already built"
+  say "${kube_binaries[*]} $kube_version already built"
 fi
-ln -sfn "$apiserver_dir/kube-apiserver" "$bin/kube-apiserver"
-ln -sfn "$kubectl_dir/kubectl" "$bin/kubectl"
+for binary in "${kube_binaries[@]}"; do ln -sfn "$cache/$binary-$kube_version/$binary" "$bin/$binary"; done
 
 # npm_tool NAME PACKAGE VERSION BIN — installs an npm package (runtimes for the single
 # executables: their binaries ship inside registry packages) into $cache/NAME-VERSION/.

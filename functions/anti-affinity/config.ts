@@ -8,6 +8,8 @@ export const FUNCTION_NAME = 'anti-affinity';
 
 export type WhenUnsatisfiable = 'DoNotSchedule' | 'ScheduleAnyway';
 export const WHEN_UNSATISFIABLE: readonly WhenUnsatisfiable[] = ['DoNotSchedule', 'ScheduleAnyway'];
+export type NodeTaintsPolicy = 'Honor' | 'Ignore';
+export const NODE_TAINTS_POLICIES: readonly NodeTaintsPolicy[] = ['Honor', 'Ignore'];
 
 /** A `preferredDuringSchedulingIgnoredDuringExecution` pod anti-affinity term to add. */
 export interface PreferredTerm {
@@ -25,6 +27,8 @@ export interface SpreadConstraint {
   topologyKey: string;
   maxSkew: number;
   whenUnsatisfiable: WhenUnsatisfiable;
+  /** Left out (Kubernetes' default, Ignore) unless asked for. */
+  nodeTaintsPolicy?: NodeTaintsPolicy;
 }
 
 export interface AntiAffinityConfig {
@@ -33,6 +37,10 @@ export interface AntiAffinityConfig {
   topologySpread: SpreadConstraint[];
   /** Workloads that can run fewer pods than this are left alone: spreading one pod means nothing. */
   minReplicas: number;
+  /** The most nodes the workloads can run on, to check required hostname anti-affinity against; unknown by default. */
+  maxNodes?: number;
+  /** Set `maxUnavailable: 1` on Deployments whose rollouts required hostname anti-affinity would block, instead of only warning. */
+  setMaxUnavailable: boolean;
 }
 
 export const HOSTNAME_TOPOLOGY_KEY = 'kubernetes.io/hostname';
@@ -55,14 +63,24 @@ export const antiAffinityOptions: OptionSpecs = {
   },
   topologySpread: {
     type: 'structured',
-    shape: 'list of {topologyKey, maxSkew, whenUnsatisfiable}',
-    description: `Topology spread constraints to add (maxSkew ≥ 1, default ${DEFAULT_MAX_SKEW}; whenUnsatisfiable DoNotSchedule or ScheduleAnyway, default ${DEFAULT_WHEN_UNSATISFIABLE}).`,
+    shape: 'list of {topologyKey, maxSkew, whenUnsatisfiable, nodeTaintsPolicy}',
+    description: `Topology spread constraints to add (maxSkew ≥ 1, default ${DEFAULT_MAX_SKEW}; whenUnsatisfiable DoNotSchedule or ScheduleAnyway, default ${DEFAULT_WHEN_UNSATISFIABLE}; nodeTaintsPolicy Honor or Ignore, left out by default).`,
   },
   minReplicas: {
     type: 'integer',
     minimum: 1,
     default: String(DEFAULT_MIN_REPLICAS),
     description: 'Leave workloads with fewer replicas than this alone (an HPA targeting the workload counts with its minReplicas).',
+  },
+  maxNodes: {
+    type: 'integer',
+    minimum: 1,
+    description: 'The most nodes the workloads can be scheduled on. Required anti-affinity on kubernetes.io/hostname runs at most one pod per node: with maxNodes, replica counts and HPA maxReplicas above it are warned about; unknown by default (then every workload that may need more than one node per pod is warned about).',
+  },
+  setMaxUnavailable: {
+    type: 'boolean',
+    default: 'false',
+    description: 'Set spec.strategy.rollingUpdate.maxUnavailable to 1 on Deployments with required hostname anti-affinity whose maxUnavailable resolves to 0 (their rollout needs a node with no pod of the workload); otherwise they are only warned about.',
   },
 };
 
@@ -76,12 +94,19 @@ export function parseAntiAffinityConfig(options: Record<string, unknown>): AntiA
           weight: wholeNumber(entry.weight, [...at, 'weight'], DEFAULT_WEIGHT, 1, 100),
         })),
     required: termList(options.required, 'required', ['topologyKey'], (entry, at) => ({ topologyKey: topologyKey(entry, at) })),
-    topologySpread: termList(options.topologySpread, 'topologySpread', ['topologyKey', 'maxSkew', 'whenUnsatisfiable'], (entry, at) => ({
-      topologyKey: topologyKey(entry, at),
-      maxSkew: wholeNumber(entry.maxSkew, [...at, 'maxSkew'], DEFAULT_MAX_SKEW, 1),
-      whenUnsatisfiable: whenUnsatisfiable(entry.whenUnsatisfiable, [...at, 'whenUnsatisfiable']),
-    })),
+    topologySpread: termList(options.topologySpread, 'topologySpread', ['topologyKey', 'maxSkew', 'whenUnsatisfiable', 'nodeTaintsPolicy'], (entry, at) => {
+      const constraint: SpreadConstraint = {
+        topologyKey: topologyKey(entry, at),
+        maxSkew: wholeNumber(entry.maxSkew, [...at, 'maxSkew'], DEFAULT_MAX_SKEW, 1),
+        whenUnsatisfiable: oneOf(entry.whenUnsatisfiable, [...at, 'whenUnsatisfiable'], WHEN_UNSATISFIABLE) ?? DEFAULT_WHEN_UNSATISFIABLE,
+      };
+      const taints = oneOf(entry.nodeTaintsPolicy, [...at, 'nodeTaintsPolicy'], NODE_TAINTS_POLICIES);
+      if (taints) constraint.nodeTaintsPolicy = taints;
+      return constraint;
+    }),
     minReplicas: (options.minReplicas as number | undefined) ?? DEFAULT_MIN_REPLICAS,
+    maxNodes: options.maxNodes as number | undefined,
+    setMaxUnavailable: (options.setMaxUnavailable as boolean | undefined) ?? false,
   };
 }
 
@@ -128,9 +153,10 @@ function wholeNumber(value: unknown, at: Path, fallback: number, minimum: number
   return value;
 }
 
-function whenUnsatisfiable(value: unknown, at: Path): WhenUnsatisfiable {
-  if (value === undefined || value === null) return DEFAULT_WHEN_UNSATISFIABLE;
-  if (typeof value === 'string' && (WHEN_UNSATISFIABLE as readonly string[]).includes(value)) return value as WhenUnsatisfiable;
-  const suggestion = typeof value === 'string' ? nearest(value, WHEN_UNSATISFIABLE) : undefined;
-  return fail(`expected ${WHEN_UNSATISFIABLE.join(' or ')}, got ${describeValue(value)}${suggestion ? ` — did you mean ${JSON.stringify(suggestion)}?` : ''}`, at);
+/** One of a field's allowed words, or undefined when the field is absent. */
+function oneOf<T extends string>(value: unknown, at: Path, allowed: readonly T[]): T | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
+  const suggestion = typeof value === 'string' ? nearest(value, allowed) : undefined;
+  return fail(`expected ${allowed.join(' or ')}, got ${describeValue(value)}${suggestion ? ` — did you mean ${JSON.stringify(suggestion)}?` : ''}`, at);
 }

@@ -2,6 +2,7 @@ import { defineFunction, type FunctionContext } from '../../krm/function.js';
 import { antiAffinityOptions, FUNCTION_NAME, parseAntiAffinityConfig, type AntiAffinityConfig } from './config.js';
 import { mergeTerms } from './merge.js';
 import { ReplicaCounter } from './replicas.js';
+import { checkOnePodPerNode, requiresOnePodPerNode } from './required-hostname.js';
 import { workloadSelector } from './selector.js';
 import { isSpreadable, revisionLabelKey } from './workload.js';
 
@@ -34,6 +35,7 @@ function run(context: FunctionContext<AntiAffinityConfig>): void {
       });
     }
     mergeTerms(template, config, selector, revisionLabelKey(resource));
+    if (requiresOnePodPerNode(config)) checkOnePodPerNode(context, template, replicas);
   }
 }
 

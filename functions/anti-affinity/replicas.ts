@@ -5,9 +5,10 @@ import type { Resource } from '../../krm/resource.js';
 import { optionalMap } from '../../krm/shape.js';
 
 /**
- * How many pods a workload can run at least, which decides whether spreading it means
- * anything. A HorizontalPodAutoscaler that targets the workload owns its replica count, so
- * its `minReplicas` counts; otherwise `spec.replicas`, which Kubernetes defaults to 1.
+ * How many pods a workload can run, at least and at most: at least decides whether spreading
+ * it means anything, at most whether required anti-affinity leaves room for all of them. A
+ * HorizontalPodAutoscaler that targets the workload owns its replica count, so its
+ * `minReplicas` and `maxReplicas` count; otherwise `spec.replicas`, which Kubernetes defaults to 1.
  */
 export class ReplicaCounter {
   /** By target: the first HPA in the stream that targets a workload decides, as it always has. */
@@ -22,9 +23,13 @@ export class ReplicaCounter {
   }
 
   minimumPods(workload: Resource): number {
+    return this.autoscalerOf(workload)?.minReplicas ?? replicasOf(workload);
+  }
+
+  maximumPods(workload: Resource): number {
     const autoscaler = this.autoscalerOf(workload);
-    if (autoscaler) return autoscaler.minReplicas;
-    return count(workload, ['spec', 'replicas'], workload.get(['spec', 'replicas'])) ?? 1;
+    if (autoscaler) return autoscaler.maxReplicas ?? autoscaler.minReplicas;
+    return replicasOf(workload);
   }
 
   /** The HorizontalPodAutoscaler in the stream that targets the workload (kind, name, namespace), if any. */
@@ -39,6 +44,12 @@ export interface Autoscaler {
   targetKind: string;
   targetName: string;
   minReplicas: number;
+  /** Undefined when the HPA omits it (the API server would reject it): then only minReplicas is known. */
+  maxReplicas: number | undefined;
+}
+
+function replicasOf(workload: Resource): number {
+  return count(workload, ['spec', 'replicas'], workload.get(['spec', 'replicas'])) ?? 1;
 }
 
 function targetKey(namespace: string | undefined, kind: string, name: string): string {
@@ -56,6 +67,7 @@ function readAutoscaler(hpa: Resource): Autoscaler {
     targetName: requiredString(hpa, [...refPath, 'name'], ref.name),
     // autoscaling/v1 and v2 both default minReplicas to 1.
     minReplicas: count(hpa, ['spec', 'minReplicas'], spec.minReplicas) ?? 1,
+    maxReplicas: count(hpa, ['spec', 'maxReplicas'], spec.maxReplicas),
   };
 }
 

@@ -20,5 +20,6 @@ export function spreadConstraintObject(constraint: SpreadConstraint, labelSelect
   };
   // The revision key is not in labelSelector (PER_RELEASE_LABEL_KEYS), as the API requires.
   if (revisionLabelKey) object.matchLabelKeys = [revisionLabelKey];
+  if (constraint.nodeTaintsPolicy) object.nodeTaintsPolicy = constraint.nodeTaintsPolicy;
   return object;
 }

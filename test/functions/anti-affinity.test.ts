@@ -103,7 +103,8 @@ function expectInputError(action: () => unknown, field: string): void {
 
 describe('config', () => {
   it('with no options at all, prefers one pod per node (kubernetes.io/hostname, weight 100)', () => {
-    expect(config({ ...KIND })).toEqual({ preferred: [{ topologyKey: HOSTNAME, weight: 100 }], required: [], topologySpread: [], minReplicas: 2 });
+    expect(config({ ...KIND })).toEqual({ preferred: [{ topologyKey: HOSTNAME, weight: 100 }], required: [], topologySpread: [], minReplicas: 2, setMaxUnavailable: false });
+    expect(config({ ...KIND }).maxNodes, 'the node count is unknown unless given').toBeUndefined();
     expect(config({ ...KIND, minReplicas: 3 }).preferred).toEqual([{ topologyKey: HOSTNAME, weight: 100 }]);
   });
 
@@ -122,13 +123,21 @@ describe('config', () => {
     const parsed = config({
       apiVersion: 'v1',
       kind: 'ConfigMap',
-      data: { required: '[{topologyKey: kubernetes.io/hostname}]', topologySpread: '[{"topologyKey": "topology.kubernetes.io/zone", "maxSkew": 2}]', minReplicas: '3' },
+      data: {
+        required: '[{topologyKey: kubernetes.io/hostname}]',
+        topologySpread: '[{"topologyKey": "topology.kubernetes.io/zone", "maxSkew": 2, "nodeTaintsPolicy": "Honor"}]',
+        minReplicas: '3',
+        maxNodes: '5',
+        setMaxUnavailable: 'true',
+      },
     });
     expect(parsed).toEqual({
       preferred: [],
       required: [{ topologyKey: HOSTNAME }],
-      topologySpread: [{ topologyKey: ZONE, maxSkew: 2, whenUnsatisfiable: 'ScheduleAnyway' }],
+      topologySpread: [{ topologyKey: ZONE, maxSkew: 2, whenUnsatisfiable: 'ScheduleAnyway', nodeTaintsPolicy: 'Honor' }],
       minReplicas: 3,
+      maxNodes: 5,
+      setMaxUnavailable: true,
     });
   });
 
@@ -584,7 +593,8 @@ describe('CLI (dist/krmkit.cjs)', () => {
     expect(run.status).toBe(0);
     expect(run.stdout.startsWith('# Source: shop/templates/api.yaml\n')).toBe(true);
     expect(run.stdout).toContain('requiredDuringSchedulingIgnoredDuringExecution:');
-    expect(run.stderr).toBe('');
+    // 3 replicas under the default RollingUpdate: the surge pod needs a fourth node.
+    expect(run.stderr).toContain('[warning] apps/v1/Deployment/shop/api spec.strategy.rollingUpdate.maxUnavailable: maxUnavailable 25% resolves to 0 at 3 replicas');
   });
 
   it('prints a warning line for a workload without a stable selector, and exits 0', () => {
@@ -604,5 +614,109 @@ describe('CLI (dist/krmkit.cjs)', () => {
     expect(config.status).toBe(2);
     expect(config.stdout).toBe('');
     expect(config.stderr).toContain('preferred[0].weight');
+  });
+});
+
+describe('required hostname anti-affinity: what the scheduler will refuse, said before install', () => {
+  const REQUIRED = { ...KIND, required: [{ topologyKey: HOSTNAME }] };
+  const findings = (outcome: { results: { severity: string; message: string; resourceRef?: { name: string }; field?: { path: string } }[] }) =>
+    outcome.results.map((result) => ({ severity: result.severity, name: result.resourceRef?.name, path: result.field?.path, message: result.message }));
+  const ROLLOUT = 'spec.strategy.rollingUpdate.maxUnavailable';
+  const REQUIRED_TERMS = 'spec.template.spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution';
+
+  it('warns when the default RollingUpdate resolves maxUnavailable to 0 at the replica count (3 replicas: 25% → 0)', () => {
+    const outcome = run(REQUIRED, workload('Deployment', 'api', { replicas: 3 }));
+    expect(findings(outcome)).toEqual([
+      {
+        severity: 'warning',
+        name: 'api',
+        path: ROLLOUT,
+        message: expect.stringContaining('maxUnavailable 25% resolves to 0 at 3 replicas (maxSurge 25%)') as unknown as string,
+      },
+    ]);
+    expect(findings(outcome)[0]?.message).toContain('Set setMaxUnavailable: true');
+    expect((outcome.get('api').spec as Obj).strategy, 'only warned: the strategy is the chart’s').toBeUndefined();
+  });
+
+  it.each([
+    ['maxUnavailable 1', { strategy: { rollingUpdate: { maxUnavailable: 1 } } }],
+    ['maxUnavailable 34% (1 of 3)', { strategy: { rollingUpdate: { maxUnavailable: '34%' } } }],
+    ['maxSurge 0 (the controller then lets one pod go)', { strategy: { rollingUpdate: { maxSurge: 0, maxUnavailable: 0 } } }],
+    ['type Recreate', { strategy: { type: 'Recreate' } }],
+  ])('does not warn about the rollout with %s', (_name, strategy) => {
+    const outcome = run(REQUIRED, workload('Deployment', 'api', { replicas: 3, ...strategy }));
+    expect(findings(outcome).filter((finding) => finding.path === ROLLOUT)).toEqual([]);
+  });
+
+  it('does not warn about the rollout when maxNodes leaves a node for the surge pod, and does at exactly the replica count', () => {
+    expect(findings(run({ ...REQUIRED, maxNodes: 4 }, workload('Deployment', 'api', { replicas: 3 })))).toEqual([]);
+    expect(findings(run({ ...REQUIRED, maxNodes: 3 }, workload('Deployment', 'api', { replicas: 3 }))).map((finding) => finding.path)).toEqual([ROLLOUT]);
+  });
+
+  it('checks every count an HPA can choose: 25% is 0 up to 3 replicas, so an HPA 2–10 is blocked until maxNodes ≥ 4', () => {
+    const api = workload('Deployment', 'api', { replicas: 2 });
+    const blocked = findings(run({ ...REQUIRED, maxNodes: 3 }, api, hpa('api', 2)));
+    // maxNodes 3 < maxReplicas 10 as well: that warning comes first.
+    expect(blocked.map((finding) => finding.path)).toEqual([REQUIRED_TERMS, ROLLOUT]);
+    expect(blocked[1]?.message).toContain('resolves to 0 at 3 replicas');
+    expect(findings(run({ ...REQUIRED, maxNodes: 4 }, api, hpa('api', 2))).map((finding) => finding.path)).toEqual([REQUIRED_TERMS]);
+    expect(findings(run({ ...REQUIRED, maxNodes: 10 }, api, hpa('api', 2)))).toEqual([]);
+    expect(findings(run({ ...REQUIRED, maxNodes: 10 }, api, hpa('api', 4))), 'from 4 replicas on, 25% is at least 1').toEqual([]);
+  });
+
+  it('with setMaxUnavailable, sets maxUnavailable 1 where the chart has no strategy, in its rollingUpdate, or next to maxSurge — once', () => {
+    const config = { ...REQUIRED, setMaxUnavailable: true };
+    const cases: [Obj, Obj][] = [
+      [{}, { rollingUpdate: { maxUnavailable: 1 } }],
+      [{ strategy: { type: 'RollingUpdate' } }, { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1 } }],
+      [{ strategy: { rollingUpdate: { maxSurge: 2, maxUnavailable: 0 } } }, { rollingUpdate: { maxSurge: 2, maxUnavailable: 1 } }],
+    ];
+    for (const [spec, strategy] of cases) {
+      const input = workload('Deployment', 'api', { replicas: 3, ...spec });
+      const outcome = run(config, input);
+      expect((outcome.get('api').spec as Obj).strategy).toEqual(strategy);
+      expect(findings(outcome)).toEqual([{ severity: 'info', name: 'api', path: ROLLOUT, message: expect.stringContaining('set maxUnavailable to 1 (setMaxUnavailable)') as unknown as string }]);
+      const again = transform(outcome.output, config);
+      expect(again.output, 'idempotent').toBe(outcome.output);
+    }
+  });
+
+  it('warns, naming the HPA and maxNodes, when an HPA can scale past one pod per node and the node count is unknown', () => {
+    const outcome = run(REQUIRED, workload('Deployment', 'api', { replicas: 3, strategy: { rollingUpdate: { maxUnavailable: 1 } } }), hpa('api', 3));
+    expect(findings(outcome)).toEqual([
+      {
+        severity: 'warning',
+        name: 'api',
+        path: REQUIRED_TERMS,
+        message:
+          'HorizontalPodAutoscaler api (maxReplicas 10) can ask for 10 pods of this workload, but required anti-affinity on kubernetes.io/hostname runs at most one per node: on a cluster with fewer than 10 nodes the extra pods stay Pending. Set maxNodes (the most nodes the cluster has) to check it, or spread with a DoNotSchedule topologySpread on kubernetes.io/hostname instead of required',
+      },
+    ]);
+  });
+
+  it('with maxNodes: warns about the pods beyond it (HPA maxReplicas or spec.replicas), and not when they fit', () => {
+    const safe = { strategy: { rollingUpdate: { maxUnavailable: 1 } } };
+    const over = findings(run({ ...REQUIRED, maxNodes: 6 }, workload('Deployment', 'api', { replicas: 3, ...safe }), hpa('api', 3)));
+    expect(over.map((finding) => finding.path)).toEqual([REQUIRED_TERMS]);
+    expect(over[0]?.message).toContain('with maxNodes 6, 4 pod(s) stay Pending. Lower maxReplicas to 6');
+    expect(findings(run({ ...REQUIRED, maxNodes: 10 }, workload('Deployment', 'api', { replicas: 3, ...safe }), hpa('api', 3)))).toEqual([]);
+    const fixed = findings(run({ ...REQUIRED, maxNodes: 3 }, workload('StatefulSet', 'db', { replicas: 5 })));
+    expect(fixed).toEqual([{ severity: 'warning', name: 'db', path: REQUIRED_TERMS, message: expect.stringContaining('spec.replicas 5 can ask for 5 pods') as unknown as string }]);
+    expect(fixed[0]?.message).toContain('Lower spec.replicas to 3');
+  });
+
+  it('says nothing of the kind for spread (the prod overlay) or preferred terms', () => {
+    const spread = { ...KIND, topologySpread: [{ topologyKey: HOSTNAME, whenUnsatisfiable: 'DoNotSchedule', nodeTaintsPolicy: 'Honor' }] };
+    const outcome = run(spread, workload('Deployment', 'api', { replicas: 3 }), hpa('api', 3));
+    expect(outcome.results).toEqual([]);
+    expect(spreadConstraints(outcome.get('api'))[0]).toMatchObject({ topologyKey: HOSTNAME, whenUnsatisfiable: 'DoNotSchedule', matchLabelKeys: ['pod-template-hash'], nodeTaintsPolicy: 'Honor' });
+    expect(run(KIND, workload('Deployment', 'api', { replicas: 3 }), hpa('api', 3)).results).toEqual([]);
+  });
+
+  it('refuses a malformed maxUnavailable with the field named, and a misspelt nodeTaintsPolicy with a suggestion', () => {
+    expectInputError(() => run(REQUIRED, workload('Deployment', 'api', { replicas: 3, strategy: { rollingUpdate: { maxUnavailable: 'half' } } })), ROLLOUT);
+    expectInputError(() => run(REQUIRED, workload('Deployment', 'api', { replicas: 3, strategy: { rollingUpdate: { maxSurge: -1 } } })), 'spec.strategy.rollingUpdate.maxSurge');
+    expect(() => config({ ...KIND, topologySpread: [{ topologyKey: HOSTNAME, nodeTaintsPolicy: 'honor' }] })).toThrow(/topologySpread\[0\]\.nodeTaintsPolicy: .*expected Honor or Ignore, got a string \("honor"\) — did you mean "Honor"\?/);
+    expect(() => config({ ...KIND, maxNodes: 0 })).toThrow(/maxNodes/);
   });
 });

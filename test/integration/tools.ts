@@ -21,7 +21,10 @@ export type ToolName =
   | 'helmfile'
   | 'flux-check'
   | 'argocd-cmp-server'
-  | 'cmp-client';
+  | 'cmp-client'
+  | 'kube-scheduler'
+  | 'kube-controller-manager'
+  | 'kwok';
 
 const ENV_OVERRIDES: Record<ToolName, string> = {
   helm3: 'KRMKIT_HELM3',
@@ -37,6 +40,9 @@ const ENV_OVERRIDES: Record<ToolName, string> = {
   'kube-apiserver': 'KRMKIT_KUBE_APISERVER',
   kubectl: 'KRMKIT_KUBECTL',
   etcd: 'KRMKIT_ETCD',
+  'kube-scheduler': 'KRMKIT_KUBE_SCHEDULER',
+  'kube-controller-manager': 'KRMKIT_KUBE_CONTROLLER_MANAGER',
+  kwok: 'KRMKIT_KWOK',
 };
 
 /** The scripts/tools.env line that pins each tool (kube-apiserver and kubectl share one release). */
@@ -54,6 +60,9 @@ const VERSION_KEYS: Record<ToolName, string> = {
   'flux-check': 'FLUX_HELM_CONTROLLER_API_VERSION',
   'argocd-cmp-server': 'ARGOCD_VERSION',
   'cmp-client': 'ARGOCD_VERSION',
+  'kube-scheduler': 'KUBERNETES_VERSION',
+  'kube-controller-manager': 'KUBERNETES_VERSION',
+  kwok: 'KWOK_VERSION',
 };
 
 export const TOOLS_BIN = join(REPO_ROOT, '.tools', 'bin');

@@ -35,7 +35,7 @@ function freePort(): Promise<number> {
  * Detached, with output to a log file: the server outlives the vitest worker that happened to
  * start it (workers end with their test file), and is stopped by the recorded pid instead.
  */
-function launch(runDir: string, name: string, command: string, args: readonly string[]): number {
+export function launch(runDir: string, name: string, command: string, args: readonly string[]): number {
   const log = openSync(join(runDir, 'server', `${name}.log`), 'a');
   const child = spawn(command, args, { detached: true, stdio: ['ignore', log, log] });
   closeSync(log);
@@ -50,7 +50,7 @@ function launch(runDir: string, name: string, command: string, args: readonly st
  * teardown (killed, crashed): a shell loop that polls the owner's pid. Its own command line
  * names the run folder, so teardown can stop it like the others.
  */
-function launchWatchdog(runDir: string, ownerPid: number, pids: readonly number[]): void {
+export function launchWatchdog(runDir: string, ownerPid: number, pids: readonly number[]): void {
   const script = [
     'run=$1; owner=$2; shift 2',
     'while kill -0 "$owner" 2>/dev/null; do sleep 2; done',
@@ -147,6 +147,10 @@ export async function startServer(runDir: string, ownerPid: number): Promise<Ser
       '--service-cluster-ip-range=10.96.0.0/16',
       '--enable-admission-plugins=PodSecurity', '--disable-admission-plugins=ServiceAccount',
       '--allow-privileged=true', '--profiling=false', '--v=1',
+      // WatchList (on by default since 1.32) turns every watch from resourceVersion 0 into a
+      // watch stream, which Debian's etcd 3.4.23 cannot serve (no RequestWatchProgress): such
+      // clients (kwok in test/integration/cluster) then only see changes on each relist.
+      '--feature-gates=WatchList=false',
     ]);
     launchWatchdog(runDir, ownerPid, [etcd, apiserver]);
     await waitFor('etcd', etcd, join(dir, 'etcd.log'), async () => (await getHttp(`${etcdUrl}/health`)) === 200);
