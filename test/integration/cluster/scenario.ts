@@ -70,6 +70,14 @@ export async function helmRollback(release: Release, revision: number): Promise<
   return { ok: result.status === 0, seconds: (performance.now() - started) / 1000, output: result.stdout + result.stderr, report: '' };
 }
 
+/** `helm uninstall`, waiting until the release's pods are gone, so the next scenario starts on an empty cluster. */
+export async function helmUninstall(release: Release): Promise<HelmRun> {
+  const args = ['uninstall', release.name, '--namespace', release.namespace, '--wait', '--timeout=60s'];
+  const started = performance.now();
+  const result = await run(toolPath(release.helm), args, { env: { ...release.home.env, KUBECONFIG: kubeconfigOf(release) }, cwd: tmpdir() });
+  return { ok: result.status === 0, seconds: (performance.now() - started) / 1000, output: result.stdout + result.stderr, report: '' };
+}
+
 const kubeconfigs = new WeakMap<HelmHome, string>();
 
 /** Helm finds the cluster through KUBECONFIG; each Helm home is bound to one server. */
