@@ -118,11 +118,11 @@ describe('the stream Helm 4 sends', () => {
     const hardened = JSON.stringify(parseObjects(byDefault.stdout).filter(isHook));
     expect(hardened).toContain('"readOnlyRootFilesystem":true');
     expect(hardened).toContain('"name":"PROD"');
-    expect(policyNames(byDefault.stdout)).not.toContain('flow-migrations-to-database-egress');
+    expect(policyNames(byDefault.stdout)).not.toContain('demo-migrations-job');
 
     expect(hookText(withoutHooks.stdout).map((text) => text.trim())).toEqual(original.map((text) => text.trim()));
     expect(JSON.stringify(parseObjects(withHooks.stdout).filter(isHook))).toBe(hardened);
-    expect(policyNames(withHooks.stdout)).toContain('flow-migrations-to-database-egress');
+    expect(policyNames(withHooks.stdout)).toContain('demo-migrations-job');
   });
 
   it('refuses --include-hooks together with --exclude-hooks (exit 2, nothing on stdout)', async () => {
