@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseAntiAffinityConfig, antiAffinityOptions } from '../../functions/anti-affinity/config.js';
-import { KrmConfigError, KrmInputError } from '../../krm/errors.js';
+import { KrmConfigError } from '../../krm/errors.js';
 import { readOptions } from '../../krm/options.js';
 import { isPlainMap } from '../../krm/path.js';
 import { expectUnchangedDocumentsKeepTheirBytes } from '../helpers/invariants.js';
@@ -18,6 +18,7 @@ import { runCli } from '../helpers/cli.js';
 import { corpora } from '../helpers/corpora.js';
 import { objectsOf, withoutPaths } from '../helpers/objects.js';
 import { transform } from '../helpers/transform.js';
+import { expectInputError } from '../helpers/errors.js';
 
 type Obj = Record<string, unknown>;
 
@@ -88,17 +89,6 @@ function requiredTerms(object: Obj): Obj[] {
 }
 function spreadConstraints(object: Obj): Obj[] {
   return (podSpec(object).topologySpreadConstraints as Obj[] | undefined) ?? [];
-}
-
-function expectInputError(action: () => unknown, field: string): void {
-  let error: unknown;
-  try {
-    action();
-  } catch (caught) {
-    error = caught;
-  }
-  expect(error, `expected a KrmInputError at ${field}`).toBeInstanceOf(KrmInputError);
-  expect((error as Error).message).toContain(`${field}:`);
 }
 
 describe('config', () => {

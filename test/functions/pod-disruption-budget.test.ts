@@ -9,13 +9,14 @@ import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { parsePodDisruptionBudgetConfig, podDisruptionBudgetOptions } from '../../functions/pod-disruption-budget/config.js';
 import { allowedEvictions, fewestPodsThroughADrain } from '../../functions/pod-disruption-budget/budgets.js';
-import { KrmConfigError, KrmInputError } from '../../krm/errors.js';
+import { KrmConfigError } from '../../krm/errors.js';
 import { readOptions } from '../../krm/options.js';
 import { runCli } from '../helpers/cli.js';
 import { corpora } from '../helpers/corpora.js';
 import { expectUnchangedDocumentsKeepTheirBytes } from '../helpers/invariants.js';
 import { objectsOf } from '../helpers/objects.js';
 import { transform } from '../helpers/transform.js';
+import { expectInputError } from '../helpers/errors.js';
 
 type Obj = Record<string, unknown>;
 
@@ -48,17 +49,6 @@ function budgetsOf(output: string): Obj[] {
 function run(options: Obj, ...objects: Obj[]) {
   const outcome = transform(streamOf(...objects), options);
   return { ...outcome, budgets: budgetsOf(outcome.output) };
-}
-
-function expectInputError(action: () => unknown, field: string): void {
-  let error: unknown;
-  try {
-    action();
-  } catch (caught) {
-    error = caught;
-  }
-  expect(error, `expected a KrmInputError at ${field}`).toBeInstanceOf(KrmInputError);
-  expect((error as Error).message).toContain(`${field}:`);
 }
 
 describe('config', () => {
