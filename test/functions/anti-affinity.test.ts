@@ -18,7 +18,7 @@ import { runCli } from '../helpers/cli.js';
 import { corpora } from '../helpers/corpora.js';
 import { objectsOf, withoutPaths } from '../helpers/objects.js';
 import { transform } from '../helpers/transform.js';
-import { expectInputError } from '../helpers/errors.js';
+import { expectInputError, thrownBy } from '../helpers/errors.js';
 
 type Obj = Record<string, unknown>;
 
@@ -152,12 +152,7 @@ describe('config', () => {
     [{ minReplicas: '2' }, 'minReplicas', 'whole number'],
     [{ requird: [] }, 'requird', 'did you mean "required"'],
   ])('rejects %j naming %s', (options, field, problem) => {
-    let error: unknown;
-    try {
-      config({ ...KIND, ...options });
-    } catch (caught) {
-      error = caught;
-    }
+    const error = thrownBy(() => config({ ...KIND, ...options }));
     expect(error).toBeInstanceOf(KrmConfigError);
     expect((error as Error).message).toContain(`${field}: anti-affinity config:`);
     expect((error as Error).message).toContain(problem);

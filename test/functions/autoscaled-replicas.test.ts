@@ -16,6 +16,7 @@ import { corpora } from '../helpers/corpora.js';
 import { expectUnchangedDocumentsKeepTheirBytes } from '../helpers/invariants.js';
 import { objectsOf } from '../helpers/objects.js';
 import { transform } from '../helpers/transform.js';
+import { thrownBy } from '../helpers/errors.js';
 
 type Obj = Record<string, unknown>;
 
@@ -132,12 +133,7 @@ describe('malformed input fails with a KrmInputError naming the field', () => {
     [[workload('Deployment', 'api'), { ...hpa('Deployment', 'api'), spec: { scaleTargetRef: { kind: 'Deployment', name: 'api' }, minReplicas: '2' } }], 'spec.minReplicas'],
     [[workload('Deployment', 'api', 3, { affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: 'all' } } }), hpa('Deployment', 'api')], 'spec.template.spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution'],
   ])('%#: %s', (objects, field) => {
-    let error: unknown;
-    try {
-      transform(streamOf(...objects), KIND);
-    } catch (caught) {
-      error = caught;
-    }
+    const error = thrownBy(() => transform(streamOf(...objects), KIND));
     expect(error).toBeInstanceOf(KrmInputError);
     expect((error as Error).message).toContain(`${field}:`);
   });

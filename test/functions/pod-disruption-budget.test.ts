@@ -16,7 +16,7 @@ import { corpora } from '../helpers/corpora.js';
 import { expectUnchangedDocumentsKeepTheirBytes } from '../helpers/invariants.js';
 import { objectsOf } from '../helpers/objects.js';
 import { transform } from '../helpers/transform.js';
-import { expectInputError } from '../helpers/errors.js';
+import { expectInputError, thrownBy } from '../helpers/errors.js';
 
 type Obj = Record<string, unknown>;
 
@@ -77,12 +77,7 @@ describe('config', () => {
     [{ minReplicas: 0 }, 'minReplicas', '≥ 1'],
     [{ maxUnavailabel: 1 }, 'maxUnavailabel', 'did you mean "maxUnavailable"'],
   ])('rejects %j at %s', (options, field, problem) => {
-    let error: unknown;
-    try {
-      config({ ...KIND, ...options });
-    } catch (caught) {
-      error = caught;
-    }
+    const error = thrownBy(() => config({ ...KIND, ...options }));
     expect(error).toBeInstanceOf(KrmConfigError);
     expect((error as Error).message).toContain(field);
     expect((error as Error).message).toContain(problem);

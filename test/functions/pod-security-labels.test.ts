@@ -15,6 +15,7 @@ import { corpora } from '../helpers/corpora.js';
 import { expectUnchangedDocumentsKeepTheirBytes } from '../helpers/invariants.js';
 import { objectsOf } from '../helpers/objects.js';
 import { transform } from '../helpers/transform.js';
+import { thrownBy } from '../helpers/errors.js';
 
 type Obj = Record<string, unknown>;
 
@@ -49,12 +50,7 @@ describe('config', () => {
     [{ modes: [] }, 'modes', 'at least one'],
     [{ version: '1.31' }, 'version', 'latest or a version such as v1.31'],
   ])('rejects %j at %s', (options, field, problem) => {
-    let error: unknown;
-    try {
-      parsePodSecurityLabelsConfig(readOptions('pod-security-labels', 'PodSecurityLabels', { ...KIND, ...options }, podSecurityLabelsOptions));
-    } catch (caught) {
-      error = caught;
-    }
+    const error = thrownBy(() => parsePodSecurityLabelsConfig(readOptions('pod-security-labels', 'PodSecurityLabels', { ...KIND, ...options }, podSecurityLabelsOptions)));
     expect(error).toBeInstanceOf(KrmConfigError);
     expect((error as Error).message).toContain(field);
     expect((error as Error).message).toContain(problem);
@@ -102,12 +98,7 @@ describe('labelling', () => {
   });
 
   it('fails with the field named on a level label Pod Security admission would refuse', () => {
-    let error: unknown;
-    try {
-      transform(streamOf(namespace('shop', { [`${PREFIX}enforce`]: 'strict' })), { ...KIND, profile: 'baseline' });
-    } catch (caught) {
-      error = caught;
-    }
+    const error = thrownBy(() => transform(streamOf(namespace('shop', { [`${PREFIX}enforce`]: 'strict' })), { ...KIND, profile: 'baseline' }));
     expect(error).toBeInstanceOf(KrmInputError);
     expect((error as Error).message).toContain(`metadata.labels["${PREFIX}enforce"]: expected privileged, baseline, restricted`);
   });

@@ -21,6 +21,7 @@ import { corpora } from '../helpers/corpora.js';
 import { expectUnchangedDocumentsKeepTheirBytes } from '../helpers/invariants.js';
 import { objectsOf, withoutPaths } from '../helpers/objects.js';
 import { transform } from '../helpers/transform.js';
+import { thrownBy } from '../helpers/errors.js';
 
 const FUNCTIONS = await loadFunctions();
 
@@ -54,12 +55,7 @@ function containersByName(object: Obj): Map<string, Obj> {
 }
 
 function expectError(kind: typeof KrmConfigError | typeof KrmInputError, action: () => unknown, field: string, text?: string): void {
-  let error: unknown;
-  try {
-    action();
-  } catch (caught) {
-    error = caught;
-  }
+  const error = thrownBy(action);
   expect(error, `expected a ${kind.name} at ${field}`).toBeInstanceOf(kind);
   expect((error as Error).message).toContain(field);
   if (text) expect((error as Error).message).toContain(text);
