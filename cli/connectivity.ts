@@ -1,5 +1,5 @@
 import { connectivityMermaid, connectivityOf, connectivityTable } from '../functions/network-policy/connectivity.js';
-import { readInput } from '../krm/input.js';
+import { readInput } from '../krm/stream/input.js';
 import { processIo, reportFailure, EXIT_OK, type Io } from './execute.js';
 
 /**

@@ -1,8 +1,8 @@
-import { KrmInputError } from '../krm/errors.js';
-import { readInput, type Input } from '../krm/input.js';
-import { writeOutputParts } from '../krm/output.js';
-import { runSteps, type Step } from '../krm/pipeline.js';
-import { formatResultLine, hasError, type Result } from '../krm/results.js';
+import { KrmInputError } from '../krm/base/errors.js';
+import { readInput, type Input } from '../krm/stream/input.js';
+import { writeOutputParts } from '../krm/stream/output.js';
+import { runSteps, type Step } from '../krm/function/pipeline.js';
+import { formatResultLine, hasError, type Result } from '../krm/model/results.js';
 import { readStdin } from './stdin.js';
 
 export const EXIT_OK = 0;

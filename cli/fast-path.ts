@@ -1,5 +1,5 @@
 import { FUNCTION_CATALOG } from '../functions/index.js';
-import { DEFAULT_MAX_INPUT_BYTES } from '../krm/input.js';
+import { DEFAULT_MAX_INPUT_BYTES } from '../krm/stream/input.js';
 import type { Job } from './execute.js';
 import { parsePostrenderArgs, postrenderJob } from './postrender.js';
 import { functionConfigSteps, functionSteps, pipelineSteps } from './steps.js';

@@ -1,8 +1,8 @@
-import { KrmInputError } from '../krm/errors.js';
-import type { Input } from '../krm/input.js';
-import { isPlainMap } from '../krm/path.js';
-import { compilePipeline, compileStep, functionByKind, functionByName, type Registry, type Step } from '../krm/pipeline.js';
-import { nearest } from '../krm/suggest.js';
+import { KrmInputError } from '../krm/base/errors.js';
+import type { Input } from '../krm/stream/input.js';
+import { isPlainMap } from '../krm/base/path.js';
+import { compilePipeline, compileStep, functionByKind, functionByName, type Registry, type Step } from '../krm/function/pipeline.js';
+import { nearest } from '../krm/base/messages.js';
 
 /**
  * KRM-function mode: the ResourceList's `functionConfig` says what to run — a typed config

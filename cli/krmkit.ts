@@ -1,4 +1,4 @@
-import { DEFAULT_MAX_INPUT_BYTES } from '../krm/input.js';
+import { DEFAULT_MAX_INPUT_BYTES } from '../krm/stream/input.js';
 import { connectivity } from './connectivity.js';
 import { execute } from './execute.js';
 import { fastPathJob } from './fast-path.js';

@@ -1,10 +1,10 @@
 import yargs, { type Argv } from 'yargs';
 import { loadFunctions } from '../functions/index.js';
-import type { AnyKrmFunction } from '../krm/function.js';
-import type { Registry } from '../krm/pipeline.js';
-import { DEFAULT_MAX_INPUT_BYTES } from '../krm/input.js';
-import { readOptions, type OptionSpec } from '../krm/options.js';
-import { nearest } from '../krm/suggest.js';
+import type { AnyKrmFunction } from '../krm/function/function.js';
+import type { Registry } from '../krm/function/pipeline.js';
+import { DEFAULT_MAX_INPUT_BYTES } from '../krm/stream/input.js';
+import { readOptions, type OptionSpec } from '../krm/function/options.js';
+import { nearest } from '../krm/base/messages.js';
 import { execute, reportFailure, EXIT_BAD_INPUT } from './execute.js';
 import { connectivity } from './connectivity.js';
 import { patchesCommand } from './patches.js';

@@ -1,9 +1,9 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { KrmInputError } from '../krm/errors.js';
-import { readInput } from '../krm/input.js';
-import { compilePipeline } from '../krm/pipeline.js';
-import { formatResultLine, hasError } from '../krm/results.js';
+import { KrmInputError } from '../krm/base/errors.js';
+import { readInput } from '../krm/stream/input.js';
+import { compilePipeline } from '../krm/function/pipeline.js';
+import { formatResultLine, hasError } from '../krm/model/results.js';
 import { pipelineFilePath, readYamlFile } from './config-file.js';
 import { EXIT_ERROR_RESULT, EXIT_OK, processIo, reportFailure, type Io } from './execute.js';
 import { compilePipelineToPatches } from './patches/compile.js';

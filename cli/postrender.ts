@@ -1,10 +1,10 @@
 import { appendFileSync, existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import { KrmInputError } from '../krm/errors.js';
-import { DEFAULT_MAX_INPUT_BYTES } from '../krm/input.js';
-import { isPlainMap } from '../krm/path.js';
-import { compilePipeline, compileStep, functionByKind, type Step } from '../krm/pipeline.js';
-import { nearest } from '../krm/suggest.js';
+import { KrmInputError } from '../krm/base/errors.js';
+import { DEFAULT_MAX_INPUT_BYTES } from '../krm/stream/input.js';
+import { isPlainMap } from '../krm/base/path.js';
+import { compilePipeline, compileStep, functionByKind, type Step } from '../krm/function/pipeline.js';
+import { nearest } from '../krm/base/messages.js';
 import { readYamlFile } from './config-file.js';
 import type { Job } from './execute.js';
 import { installedOverlaysDir } from './install-layout.js';

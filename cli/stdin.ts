@@ -1,5 +1,5 @@
 import { fstatSync, readSync } from 'node:fs';
-import { KrmInputError } from '../krm/errors.js';
+import { KrmInputError } from '../krm/base/errors.js';
 
 /**
  * Reads all of stdin as UTF-8. Stops early, with a clear error, past `maxBytes`, so a huge

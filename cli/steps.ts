@@ -1,7 +1,7 @@
-import type { AnyKrmFunction } from '../krm/function.js';
-import type { Input } from '../krm/input.js';
-import { readOptions } from '../krm/options.js';
-import { compileOptions, compilePipeline, type Step } from '../krm/pipeline.js';
+import type { AnyKrmFunction } from '../krm/function/function.js';
+import type { Input } from '../krm/stream/input.js';
+import { readOptions } from '../krm/function/options.js';
+import { compileOptions, compilePipeline, type Step } from '../krm/function/pipeline.js';
 import { pipelineFilePath, readYamlFile } from './config-file.js';
 import { stepsFromFunctionConfig } from './function-config.js';
 import { registryFor } from './lazy-registry.js';

@@ -1,9 +1,9 @@
 import type { Operation } from 'fast-json-patch';
-import { KrmInputError } from '../../krm/errors.js';
-import type { Input } from '../../krm/input.js';
-import { runSteps, type Step, type StepChange } from '../../krm/pipeline.js';
-import type { KubeObject, Resource } from '../../krm/resource.js';
-import type { Result } from '../../krm/results.js';
+import { KrmInputError } from '../../krm/base/errors.js';
+import type { Input } from '../../krm/stream/input.js';
+import { runSteps, type Step, type StepChange } from '../../krm/function/pipeline.js';
+import type { KubeObject, Resource } from '../../krm/model/resource.js';
+import type { Result } from '../../krm/model/results.js';
 import { guardedOperations } from './guarded-patch.js';
 
 /** Which resource a kustomize patch applies to, as kustomize's `target` selector names it. */

@@ -1,5 +1,5 @@
 import { stringify } from 'yaml';
-import type { KubeObject } from '../../krm/resource.js';
+import type { KubeObject } from '../../krm/model/resource.js';
 import type { CompiledPipeline, PatchTarget, ResourcePatch } from './compile.js';
 
 /** The file names `krmkit patches` owns in its output folder, per form. */

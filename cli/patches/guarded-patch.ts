@@ -1,6 +1,6 @@
 import { applyOperation, type Operation } from 'fast-json-patch';
-import { deepEqual } from '../../krm/deep-equal.js';
-import { isPlainMap } from '../../krm/path.js';
+import { deepEqual } from '../../krm/base/deep-equal.js';
+import { isPlainMap } from '../../krm/base/path.js';
 
 /**
  * Turns the RFC 6902 operations the pipeline applied to one resource (as the engine records

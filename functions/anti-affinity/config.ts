@@ -1,8 +1,8 @@
-import { KrmConfigError } from '../../krm/errors.js';
-import { describeValue } from '../../krm/input.js';
-import type { OptionSpecs } from '../../krm/options.js';
-import { isPlainMap, type Path } from '../../krm/path.js';
-import { nearest } from '../../krm/suggest.js';
+import { KrmConfigError } from '../../krm/base/errors.js';
+import { describeValue } from '../../krm/base/messages.js';
+import type { OptionSpecs } from '../../krm/function/options.js';
+import { isPlainMap, type Path } from '../../krm/base/path.js';
+import { nearest } from '../../krm/base/messages.js';
 
 export const FUNCTION_NAME = 'anti-affinity';
 

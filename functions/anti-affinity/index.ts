@@ -1,4 +1,4 @@
-import { defineFunction, type FunctionContext } from '../../krm/function.js';
+import { defineFunction, type FunctionContext } from '../../krm/function/function.js';
 import { antiAffinityOptions, FUNCTION_NAME, parseAntiAffinityConfig, type AntiAffinityConfig } from './config.js';
 import { mergeTerms } from './merge.js';
 import { ReplicaCounter } from './replicas.js';

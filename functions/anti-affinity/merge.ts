@@ -1,8 +1,8 @@
-import { describeValue } from '../../krm/input.js';
-import type { Path } from '../../krm/path.js';
-import type { PodTemplate } from '../../krm/pod-template.js';
-import type { Resource } from '../../krm/resource.js';
-import { optionalMap, optionalMapList } from '../../krm/shape.js';
+import { describeValue } from '../../krm/base/messages.js';
+import type { Path } from '../../krm/base/path.js';
+import type { PodTemplate } from '../../krm/kube/pod-template.js';
+import type { Resource } from '../../krm/model/resource.js';
+import { optionalMap, optionalMapList } from '../../krm/model/shape.js';
 import type { AntiAffinityConfig } from './config.js';
 import type { LabelSelector } from './selector.js';
 import { preferredTermObject, requiredTermObject, spreadConstraintObject } from './terms.js';

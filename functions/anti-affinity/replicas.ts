@@ -1,8 +1,8 @@
-import { describeValue } from '../../krm/input.js';
-import type { Path } from '../../krm/path.js';
-import type { ResourceLookup } from '../../krm/resource-index.js';
-import type { Resource } from '../../krm/resource.js';
-import { optionalMap } from '../../krm/shape.js';
+import { describeValue } from '../../krm/base/messages.js';
+import type { Path } from '../../krm/base/path.js';
+import type { ResourceLookup } from '../../krm/model/resource-index.js';
+import type { Resource } from '../../krm/model/resource.js';
+import { optionalMap } from '../../krm/model/shape.js';
 
 /**
  * How many pods a workload can run, at least and at most: at least decides whether spreading

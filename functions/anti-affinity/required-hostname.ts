@@ -1,6 +1,6 @@
-import type { FunctionContext } from '../../krm/function.js';
-import type { PodTemplate } from '../../krm/pod-template.js';
-import type { Resource } from '../../krm/resource.js';
+import type { FunctionContext } from '../../krm/function/function.js';
+import type { PodTemplate } from '../../krm/kube/pod-template.js';
+import type { Resource } from '../../krm/model/resource.js';
 import { HOSTNAME_TOPOLOGY_KEY, type AntiAffinityConfig } from './config.js';
 import type { ReplicaCounter } from './replicas.js';
 import { allowOneUnavailable, resolvedMaxUnavailable, rollingUpdateOf } from './rollout.js';

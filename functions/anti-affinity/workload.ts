@@ -1,4 +1,4 @@
-import type { Resource } from '../../krm/resource.js';
+import type { Resource } from '../../krm/model/resource.js';
 
 /**
  * Kinds whose pods are not replicas of one another that a scheduler places side by side:

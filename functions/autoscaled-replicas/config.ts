@@ -1,4 +1,4 @@
-import type { OptionSpecs } from '../../krm/options.js';
+import type { OptionSpecs } from '../../krm/function/options.js';
 
 export const FUNCTION_NAME = 'autoscaled-replicas';
 

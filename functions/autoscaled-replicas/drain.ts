@@ -1,5 +1,5 @@
-import type { PodTemplate } from '../../krm/pod-template.js';
-import { optionalList, optionalMap } from '../../krm/shape.js';
+import type { PodTemplate } from '../../krm/kube/pod-template.js';
+import { optionalList, optionalMap } from '../../krm/model/shape.js';
 import { fewestPodsThroughADrain, type Budget } from '../pod-disruption-budget/budgets.js';
 
 /** What asks for a minimum replica count during a node drain, and that count. */

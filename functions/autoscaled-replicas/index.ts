@@ -1,4 +1,4 @@
-import { defineFunction, type FunctionContext } from '../../krm/function.js';
+import { defineFunction, type FunctionContext } from '../../krm/function/function.js';
 import { ReplicaCounter } from '../anti-affinity/replicas.js';
 import { BudgetIndex } from '../pod-disruption-budget/budgets.js';
 import { workloadsOf } from '../pod-disruption-budget/workloads.js';

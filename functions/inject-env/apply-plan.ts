@@ -1,5 +1,5 @@
-import type { Path } from '../../krm/path.js';
-import type { Resource } from '../../krm/resource.js';
+import type { Path } from '../../krm/base/path.js';
+import type { Resource } from '../../krm/model/resource.js';
 import type { MergePlan } from './merge-plan.js';
 
 /**

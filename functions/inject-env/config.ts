@@ -1,7 +1,7 @@
-import { KrmConfigError } from '../../krm/errors.js';
-import { describeValue } from '../../krm/input.js';
-import type { OptionSpecs } from '../../krm/options.js';
-import { formatPath, isPlainMap, type Path } from '../../krm/path.js';
+import { KrmConfigError } from '../../krm/base/errors.js';
+import { describeValue } from '../../krm/base/messages.js';
+import type { OptionSpecs } from '../../krm/function/options.js';
+import { formatPath, isPlainMap, type Path } from '../../krm/base/path.js';
 import { envFromIdentity, envFromKind, parseEnvFromSource, parseEnvVar, type EnvFromSource, type EnvVar } from './env-var-shape.js';
 
 export const FUNCTION_NAME = 'inject-env';

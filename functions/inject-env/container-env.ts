@@ -1,8 +1,8 @@
-import type { Path } from '../../krm/path.js';
-import type { ContainerRef } from '../../krm/pod-template.js';
-import type { Resource } from '../../krm/resource.js';
-import { describeValue } from '../../krm/input.js';
-import { optionalMap, optionalMapList } from '../../krm/shape.js';
+import type { Path } from '../../krm/base/path.js';
+import type { ContainerRef } from '../../krm/kube/pod-template.js';
+import type { Resource } from '../../krm/model/resource.js';
+import { describeValue } from '../../krm/base/messages.js';
+import { optionalMap, optionalMapList } from '../../krm/model/shape.js';
 import { envFromIdentity, type EnvFromKind } from './env-var-shape.js';
 
 /** A container's own `env` and `envFrom`, checked, with the paths to edit them by. */

@@ -1,5 +1,5 @@
-import type { ResourceLookup } from '../../krm/resource-index.js';
-import { optionalMap } from '../../krm/shape.js';
+import type { ResourceLookup } from '../../krm/model/resource-index.js';
+import { optionalMap } from '../../krm/model/shape.js';
 
 /**
  * The variables an `envFrom` source defines are the keys of a ConfigMap or Secret — known

@@ -1,7 +1,7 @@
-import { KrmConfigError } from '../../krm/errors.js';
-import { describeValue } from '../../krm/input.js';
-import { isPlainMap, type Path } from '../../krm/path.js';
-import { nearest } from '../../krm/suggest.js';
+import { KrmConfigError } from '../../krm/base/errors.js';
+import { describeValue } from '../../krm/base/messages.js';
+import { isPlainMap, type Path } from '../../krm/base/path.js';
+import { nearest } from '../../krm/base/messages.js';
 
 /**
  * The shapes of Kubernetes `EnvVar` and `EnvFromSource` (core/v1), checked field by field

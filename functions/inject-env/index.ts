@@ -1,5 +1,5 @@
-import { defineFunction, type FunctionContext } from '../../krm/function.js';
-import type { ContainerListName } from '../../krm/pod-template.js';
+import { defineFunction, type FunctionContext } from '../../krm/function/function.js';
+import type { ContainerListName } from '../../krm/kube/pod-template.js';
 import { FUNCTION_NAME, injectEnvOptions, parseInjectEnvConfig, type InjectEnvConfig } from './config.js';
 import { EnvFromKeys } from './env-from-keys.js';
 import { injectIntoContainer } from './inject-container.js';

@@ -1,6 +1,6 @@
-import type { FunctionContext } from '../../krm/function.js';
-import type { ContainerRef } from '../../krm/pod-template.js';
-import type { Resource } from '../../krm/resource.js';
+import type { FunctionContext } from '../../krm/function/function.js';
+import type { ContainerRef } from '../../krm/kube/pod-template.js';
+import type { Resource } from '../../krm/model/resource.js';
 import { applyPlan } from './apply-plan.js';
 import type { InjectEnvConfig } from './config.js';
 import { readContainerEnv } from './container-env.js';

@@ -1,4 +1,4 @@
-import { deepEqual } from '../../krm/deep-equal.js';
+import { deepEqual } from '../../krm/base/deep-equal.js';
 import type { OnConflict } from './config.js';
 
 /**

@@ -1,9 +1,9 @@
-import { KrmConfigError } from '../../krm/errors.js';
-import { describeValue } from '../../krm/input.js';
-import type { OptionSpecs } from '../../krm/options.js';
-import { isPlainMap, type Path } from '../../krm/path.js';
-import { nearest } from '../../krm/suggest.js';
-import { dnsLabel } from '../../krm/generated-object.js';
+import { KrmConfigError } from '../../krm/base/errors.js';
+import { describeValue } from '../../krm/base/messages.js';
+import type { OptionSpecs } from '../../krm/function/options.js';
+import { isPlainMap, type Path } from '../../krm/base/path.js';
+import { nearest } from '../../krm/base/messages.js';
+import { dnsLabel } from '../../krm/model/generated-object.js';
 import { parsePorts, type PolicyPort } from './ports.js';
 
 export const FUNCTION_NAME = 'network-policy';

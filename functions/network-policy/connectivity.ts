@@ -1,6 +1,6 @@
-import { isPlainMap } from '../../krm/path.js';
-import { podTemplateOf } from '../../krm/pod-template.js';
-import type { Resource } from '../../krm/resource.js';
+import { isPlainMap } from '../../krm/base/path.js';
+import { podTemplateOf } from '../../krm/kube/pod-template.js';
+import type { Resource } from '../../krm/model/resource.js';
 import { isNetworkPolicy } from './existing-policies.js';
 import { mayShareNamespace, namespaceKeyOf, type NamespaceKey } from './namespaces.js';
 import { NAMESPACE_NAME_LABEL, WHY_ANNOTATION } from './policy.js';

@@ -1,6 +1,6 @@
-import type { Path } from '../../krm/path.js';
-import type { Resource } from '../../krm/resource.js';
-import { optionalMap, optionalMapList } from '../../krm/shape.js';
+import type { Path } from '../../krm/base/path.js';
+import type { Resource } from '../../krm/model/resource.js';
+import { optionalMap, optionalMapList } from '../../krm/model/shape.js';
 
 /** A Service the API server calls: a webhook, an aggregated API, a CRD conversion webhook. */
 export interface ControlPlaneCall {

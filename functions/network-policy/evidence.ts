@@ -1,5 +1,5 @@
-import type { Resource } from '../../krm/resource.js';
-import { optionalMap, optionalMapList, optionalStringList } from '../../krm/shape.js';
+import type { Resource } from '../../krm/model/resource.js';
+import { optionalMap, optionalMapList, optionalStringList } from '../../krm/model/shape.js';
 import type { NetworkPolicyConfig } from './config.js';
 import { controlPlaneCallsOf, isExternallyExposed } from './control-plane.js';
 import { isGenerated, isNetworkPolicy } from './existing-policies.js';

@@ -1,6 +1,6 @@
-import type { Resource } from '../../krm/resource.js';
-import { optionalList, optionalMap, optionalStringList } from '../../krm/shape.js';
-import { isGeneratedObject } from '../../krm/generated-object.js';
+import type { Resource } from '../../krm/model/resource.js';
+import { optionalList, optionalMap, optionalStringList } from '../../krm/model/shape.js';
+import { isGeneratedObject } from '../../krm/model/generated-object.js';
 import { mayShareNamespace, namespaceKeyOf, type NamespaceKey } from './namespaces.js';
 import { matchesSelector, readLabelSelector, type LabelSelector } from './selectors.js';
 import type { Workload } from './workloads.js';

@@ -1,4 +1,4 @@
-import { defineFunction, type FunctionContext } from '../../krm/function.js';
+import { defineFunction, type FunctionContext } from '../../krm/function/function.js';
 import { networkPolicyOptions, parseNetworkPolicyConfig, type NetworkPolicyConfig } from './config.js';
 import { deriveEvidence, ingressControllersOf } from './evidence.js';
 import { isGenerated, PolicyIndex } from './existing-policies.js';

@@ -1,7 +1,7 @@
-import { describeValue } from '../../krm/input.js';
-import type { Path } from '../../krm/path.js';
-import type { Resource } from '../../krm/resource.js';
-import { optionalMap, optionalMapList } from '../../krm/shape.js';
+import { describeValue } from '../../krm/base/messages.js';
+import type { Path } from '../../krm/base/path.js';
+import type { Resource } from '../../krm/model/resource.js';
+import { optionalMap, optionalMapList } from '../../krm/model/shape.js';
 import { namespaceKeyOf, type NamespaceKey } from './namespaces.js';
 
 /** A Service an Ingress routes to, and which of its ports (a number or name; undefined: all). */

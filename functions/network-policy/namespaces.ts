@@ -1,4 +1,4 @@
-import type { Resource } from '../../krm/resource.js';
+import type { Resource } from '../../krm/model/resource.js';
 
 /**
  * The namespace a generated policy lands in: a name, or '' for "no namespace" — beside

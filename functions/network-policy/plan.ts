@@ -1,5 +1,5 @@
-import { generatedName } from '../../krm/generated-object.js';
-import type { Resource } from '../../krm/resource.js';
+import { generatedName } from '../../krm/model/generated-object.js';
+import type { Resource } from '../../krm/model/resource.js';
 import type { ClusterPeer, Direction, Flow, FlowEnd, NetworkPolicyConfig } from './config.js';
 import type { IngressBackend } from './ingress-backends.js';
 import { mayShareNamespace, namespaceKeyOf } from './namespaces.js';

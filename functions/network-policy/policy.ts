@@ -1,5 +1,5 @@
-import { generatedMetadata } from '../../krm/generated-object.js';
-import type { KubeObject, Resource } from '../../krm/resource.js';
+import { generatedMetadata } from '../../krm/model/generated-object.js';
+import type { KubeObject, Resource } from '../../krm/model/resource.js';
 import type { ClusterPeer, Direction, FlowEnd } from './config.js';
 import type { NamespaceKey } from './namespaces.js';
 import { renderPort, type PolicyPort } from './ports.js';

@@ -1,6 +1,6 @@
-import { KrmConfigError } from '../../krm/errors.js';
-import { describeValue } from '../../krm/input.js';
-import { isPlainMap, type Path } from '../../krm/path.js';
+import { KrmConfigError } from '../../krm/base/errors.js';
+import { describeValue } from '../../krm/base/messages.js';
+import { isPlainMap, type Path } from '../../krm/base/path.js';
 
 export type Protocol = 'TCP' | 'UDP' | 'SCTP';
 

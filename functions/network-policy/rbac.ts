@@ -1,5 +1,5 @@
-import type { Resource } from '../../krm/resource.js';
-import { optionalList, optionalMap, optionalMapList, optionalStringList } from '../../krm/shape.js';
+import type { Resource } from '../../krm/model/resource.js';
+import { optionalList, optionalMap, optionalMapList, optionalStringList } from '../../krm/model/shape.js';
 import type { Workload } from './workloads.js';
 
 /** What a workload's RBAC in the stream says about whom it calls. */

@@ -1,6 +1,6 @@
-import type { Path } from '../../krm/path.js';
-import type { Resource } from '../../krm/resource.js';
-import { optionalMap, optionalMapList, optionalStringList } from '../../krm/shape.js';
+import type { Path } from '../../krm/base/path.js';
+import type { Resource } from '../../krm/model/resource.js';
+import { optionalMap, optionalMapList, optionalStringList } from '../../krm/model/shape.js';
 import type { NamespaceKey } from './namespaces.js';
 import type { Workload } from './workloads.js';
 

@@ -1,6 +1,6 @@
-import { describeValue } from '../../krm/input.js';
-import type { Resource } from '../../krm/resource.js';
-import { optionalMap, optionalMapList } from '../../krm/shape.js';
+import { describeValue } from '../../krm/base/messages.js';
+import type { Resource } from '../../krm/model/resource.js';
+import { optionalMap, optionalMapList } from '../../krm/model/shape.js';
 import type { Labels } from './config.js';
 import { mayShareNamespace, namespaceKeyOf, type NamespaceKey } from './namespaces.js';
 import { addPorts, type PolicyPort } from './ports.js';

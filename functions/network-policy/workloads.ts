@@ -1,9 +1,9 @@
-import type { FunctionContext } from '../../krm/function.js';
-import { describeValue } from '../../krm/input.js';
-import type { Path } from '../../krm/path.js';
-import type { ContainerRef } from '../../krm/pod-template.js';
-import type { Resource } from '../../krm/resource.js';
-import { optionalMapList } from '../../krm/shape.js';
+import type { FunctionContext } from '../../krm/function/function.js';
+import { describeValue } from '../../krm/base/messages.js';
+import type { Path } from '../../krm/base/path.js';
+import type { ContainerRef } from '../../krm/kube/pod-template.js';
+import type { Resource } from '../../krm/model/resource.js';
+import { optionalMapList } from '../../krm/model/shape.js';
 import type { Labels, NetworkPolicyConfig } from './config.js';
 import { namespaceKeyOf, type NamespaceKey } from './namespaces.js';
 import type { Protocol } from './ports.js';

@@ -1,5 +1,5 @@
-import { generatedMetadata, generatedName } from '../../krm/generated-object.js';
-import type { KubeObject } from '../../krm/resource.js';
+import { generatedMetadata, generatedName } from '../../krm/model/generated-object.js';
+import type { KubeObject } from '../../krm/model/resource.js';
 import { renderSelector } from '../network-policy/policy.js';
 import type { LabelSelector } from '../network-policy/selectors.js';
 import type { PodDisruptionBudgetConfig } from './config.js';

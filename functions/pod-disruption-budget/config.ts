@@ -1,6 +1,6 @@
-import { KrmConfigError } from '../../krm/errors.js';
-import { describeValue } from '../../krm/input.js';
-import type { OptionSpecs } from '../../krm/options.js';
+import { KrmConfigError } from '../../krm/base/errors.js';
+import { describeValue } from '../../krm/base/messages.js';
+import type { OptionSpecs } from '../../krm/function/options.js';
 
 export const FUNCTION_NAME = 'pod-disruption-budget';
 

@@ -1,5 +1,5 @@
-import { defineFunction, type FunctionContext } from '../../krm/function.js';
-import { isGeneratedObject } from '../../krm/generated-object.js';
+import { defineFunction, type FunctionContext } from '../../krm/function/function.js';
+import { isGeneratedObject } from '../../krm/model/generated-object.js';
 import { ReplicaCounter } from '../anti-affinity/replicas.js';
 import { isSpreadable } from '../anti-affinity/workload.js';
 import { budgetName, renderBudget } from './budget.js';

@@ -1,6 +1,6 @@
-import type { FunctionContext } from '../../krm/function.js';
-import type { Path } from '../../krm/path.js';
-import type { Resource } from '../../krm/resource.js';
+import type { FunctionContext } from '../../krm/function/function.js';
+import type { Path } from '../../krm/base/path.js';
+import type { Resource } from '../../krm/model/resource.js';
 import { readLabels, type LabelSelector } from '../network-policy/selectors.js';
 import { ownSelector } from '../network-policy/workloads.js';
 

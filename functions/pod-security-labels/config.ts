@@ -1,6 +1,6 @@
-import { KrmConfigError } from '../../krm/errors.js';
-import type { OptionSpecs } from '../../krm/options.js';
-import { nearest } from '../../krm/suggest.js';
+import { KrmConfigError } from '../../krm/base/errors.js';
+import type { OptionSpecs } from '../../krm/function/options.js';
+import { nearest } from '../../krm/base/messages.js';
 
 export const FUNCTION_NAME = 'pod-security-labels';
 

@@ -1,4 +1,4 @@
-import { defineFunction, type FunctionContext } from '../../krm/function.js';
+import { defineFunction, type FunctionContext } from '../../krm/function/function.js';
 import type { SecurityContextConfig } from '../security-context/config.js';
 import { FUNCTION_NAME, LEVELS, parsePodSecurityLabelsConfig, podSecurityLabelsOptions, type Level, type PodSecurityLabelsConfig } from './config.js';
 import { labelNamespace } from './labels.js';

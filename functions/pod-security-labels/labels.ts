@@ -1,6 +1,6 @@
-import { describeValue } from '../../krm/input.js';
-import type { Resource } from '../../krm/resource.js';
-import { optionalMap } from '../../krm/shape.js';
+import { describeValue } from '../../krm/base/messages.js';
+import type { Resource } from '../../krm/model/resource.js';
+import { optionalMap } from '../../krm/model/shape.js';
 import { LEVELS, type Level, type Mode, type PodSecurityLabelsConfig } from './config.js';
 
 export const LABEL_PREFIX = 'pod-security.kubernetes.io/';

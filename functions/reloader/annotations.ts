@@ -1,7 +1,7 @@
-import { describeValue } from '../../krm/input.js';
-import type { Path } from '../../krm/path.js';
-import type { Resource } from '../../krm/resource.js';
-import { optionalMap } from '../../krm/shape.js';
+import { describeValue } from '../../krm/base/messages.js';
+import type { Path } from '../../krm/base/path.js';
+import type { Resource } from '../../krm/model/resource.js';
+import { optionalMap } from '../../krm/model/shape.js';
 
 /** The workload annotations Stakater Reloader reads (its defaults). */
 export const RELOADER_ANNOTATIONS = {

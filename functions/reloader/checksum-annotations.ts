@@ -1,6 +1,6 @@
-import type { FunctionContext } from '../../krm/function.js';
-import type { PodTemplate } from '../../krm/pod-template.js';
-import type { Resource } from '../../krm/resource.js';
+import type { FunctionContext } from '../../krm/function/function.js';
+import type { PodTemplate } from '../../krm/kube/pod-template.js';
+import type { Resource } from '../../krm/model/resource.js';
 import { annotationsAt } from './annotations.js';
 import { checksumAnnotation, contentChecksum, isChecksumAnnotation } from './checksum.js';
 import { watched, type ClassifiedReference } from './classify.js';

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { describeValue } from '../../krm/input.js';
-import type { Path } from '../../krm/path.js';
-import type { Resource } from '../../krm/resource.js';
-import { optionalMap } from '../../krm/shape.js';
+import { describeValue } from '../../krm/base/messages.js';
+import type { Path } from '../../krm/base/path.js';
+import type { Resource } from '../../krm/model/resource.js';
+import { optionalMap } from '../../krm/model/shape.js';
 import type { ReferencedKind } from './references.js';
 
 /** Pod-template annotations krmkit owns in checksum mode: `checksum.krmkit.dev/configmap-<name>`. */

@@ -1,4 +1,4 @@
-import type { Resource } from '../../krm/resource.js';
+import type { Resource } from '../../krm/model/resource.js';
 import type { ReloaderConfig } from './config.js';
 import { isIgnored } from './ignore-patterns.js';
 import type { Reference } from './references.js';

@@ -1,5 +1,5 @@
-import { KrmConfigError } from '../../krm/errors.js';
-import type { OptionSpecs } from '../../krm/options.js';
+import { KrmConfigError } from '../../krm/base/errors.js';
+import type { OptionSpecs } from '../../krm/function/options.js';
 import { parseIgnorePattern, type IgnorePattern } from './ignore-patterns.js';
 
 /**

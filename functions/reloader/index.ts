@@ -1,4 +1,4 @@
-import { defineFunction, type FunctionContext } from '../../krm/function.js';
+import { defineFunction, type FunctionContext } from '../../krm/function/function.js';
 import { classify } from './classify.js';
 import { annotateChecksums, reportImmutableTemplate } from './checksum-annotations.js';
 import { parseReloaderConfig, reloaderOptions, type ReloaderConfig } from './config.js';

@@ -1,7 +1,7 @@
-import { describeValue } from '../../krm/input.js';
-import type { Path } from '../../krm/path.js';
-import { ALL_CONTAINER_LISTS, containersOf, type PodTemplate } from '../../krm/pod-template.js';
-import { optionalMap, optionalMapList } from '../../krm/shape.js';
+import { describeValue } from '../../krm/base/messages.js';
+import type { Path } from '../../krm/base/path.js';
+import { ALL_CONTAINER_LISTS, containersOf, type PodTemplate } from '../../krm/kube/pod-template.js';
+import { optionalMap, optionalMapList } from '../../krm/model/shape.js';
 
 export type ReferencedKind = 'ConfigMap' | 'Secret';
 

@@ -1,5 +1,5 @@
-import type { FunctionContext } from '../../krm/function.js';
-import type { Resource } from '../../krm/resource.js';
+import type { FunctionContext } from '../../krm/function/function.js';
+import type { Resource } from '../../krm/model/resource.js';
 import { annotationsAt, annotationValue, mergeNameList, parseNameList, RELOADER_ANNOTATIONS } from './annotations.js';
 import { watched, type ClassifiedReference } from './classify.js';
 import type { ReloaderConfig } from './config.js';

@@ -1,5 +1,5 @@
-import type { ResourceLookup } from '../../krm/resource-index.js';
-import type { Resource } from '../../krm/resource.js';
+import type { ResourceLookup } from '../../krm/model/resource-index.js';
+import type { Resource } from '../../krm/model/resource.js';
 import type { ReferencedKind } from './references.js';
 
 /** Stakater Reloader's own opt-out, set on a ConfigMap or Secret. */

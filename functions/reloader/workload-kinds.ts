@@ -1,5 +1,5 @@
-import type { PodTemplateKind } from '../../krm/pod-template.js';
-import type { Resource } from '../../krm/resource.js';
+import type { PodTemplateKind } from '../../krm/kube/pod-template.js';
+import type { Resource } from '../../krm/model/resource.js';
 import type { ReloadMode } from './config.js';
 
 /** The kinds Stakater Reloader restarts (it reads the annotations on their own metadata). */

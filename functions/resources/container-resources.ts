@@ -1,8 +1,8 @@
-import { describeValue } from '../../krm/input.js';
-import type { Path } from '../../krm/path.js';
-import type { ContainerRef } from '../../krm/pod-template.js';
-import type { Resource } from '../../krm/resource.js';
-import { optionalMap } from '../../krm/shape.js';
+import { describeValue } from '../../krm/base/messages.js';
+import type { Path } from '../../krm/base/path.js';
+import type { ContainerRef } from '../../krm/kube/pod-template.js';
+import type { Resource } from '../../krm/model/resource.js';
+import { optionalMap } from '../../krm/model/shape.js';
 import { isNegative, parseQuantity, type Quantity } from './quantity.js';
 
 /** One entry of a container's `resources.requests` or `resources.limits`, read and checked. */

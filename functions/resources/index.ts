@@ -1,6 +1,6 @@
-import { defineFunction, type FunctionContext } from '../../krm/function.js';
-import type { ContainerRef } from '../../krm/pod-template.js';
-import type { Resource } from '../../krm/resource.js';
+import { defineFunction, type FunctionContext } from '../../krm/function/function.js';
+import type { ContainerRef } from '../../krm/kube/pod-template.js';
+import type { Resource } from '../../krm/model/resource.js';
 import { FUNCTION_NAME, parseResourcesConfig, RESOURCE_NAMES, resourcesOptions, type Amounts, type ResourcesConfig } from './config.js';
 import { readContainerResources } from './container-resources.js';
 import { compareQuantities, parseQuantity, type Quantity } from './quantity.js';

@@ -1,4 +1,4 @@
-import type { OptionSpecs } from '../../krm/options.js';
+import type { OptionSpecs } from '../../krm/function/options.js';
 
 export type Profile = 'restricted' | 'baseline';
 export type Mode = 'fill' | 'enforce' | 'audit';

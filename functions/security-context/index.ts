@@ -1,6 +1,6 @@
-import { defineFunction, type FunctionContext } from '../../krm/function.js';
-import { ALL_CONTAINER_LISTS, isWindowsPod } from '../../krm/pod-template.js';
-import type { Resource } from '../../krm/resource.js';
+import { defineFunction, type FunctionContext } from '../../krm/function/function.js';
+import { ALL_CONTAINER_LISTS, isWindowsPod } from '../../krm/kube/pod-template.js';
+import type { Resource } from '../../krm/model/resource.js';
 import { parseSecurityContextConfig, securityContextOptions, type SecurityContextConfig } from './config.js';
 import { planPodTemplate, type Desire } from './plan.js';
 import { addWritableTmp } from './writable-tmp.js';

@@ -1,8 +1,8 @@
-import { describeValue } from '../../krm/input.js';
-import type { ContainerRef, PodTemplate } from '../../krm/pod-template.js';
-import { isWindowsPod } from '../../krm/pod-template.js';
-import type { Path } from '../../krm/path.js';
-import { optionalMap, optionalMapList, optionalStringList } from '../../krm/shape.js';
+import { describeValue } from '../../krm/base/messages.js';
+import type { ContainerRef, PodTemplate } from '../../krm/kube/pod-template.js';
+import { isWindowsPod } from '../../krm/kube/pod-template.js';
+import type { Path } from '../../krm/base/path.js';
+import { optionalMap, optionalMapList, optionalStringList } from '../../krm/model/shape.js';
 import { NON_ROOT_ID, type SecurityContextConfig } from './config.js';
 import {
   ALLOWED_SECCOMP_TYPES,

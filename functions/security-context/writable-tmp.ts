@@ -1,5 +1,5 @@
-import type { ContainerRef, PodTemplate } from '../../krm/pod-template.js';
-import { optionalMapList } from '../../krm/shape.js';
+import type { ContainerRef, PodTemplate } from '../../krm/kube/pod-template.js';
+import { optionalMapList } from '../../krm/model/shape.js';
 
 /**
  * Gives a container with a read-only root filesystem a writable /tmp (an emptyDir), as most

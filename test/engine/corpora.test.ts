@@ -5,7 +5,7 @@
  */
 import { loadAll } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
-import { isPlainMap } from '../../krm/path.js';
+import { isPlainMap } from '../../krm/base/path.js';
 import { corpora } from '../helpers/corpora.js';
 import { transform } from '../helpers/transform.js';
 import { objectsOf, withoutPaths } from '../helpers/objects.js';

@@ -1,7 +1,7 @@
 /** The naming and namespace rules every generated object follows (issue 17). */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { generatedMetadata, generatedName, labelValue, MANAGED_BY_LABEL } from '../../krm/generated-object.js';
+import { generatedMetadata, generatedName, labelValue, MANAGED_BY_LABEL } from '../../krm/model/generated-object.js';
 
 const runs = Number(process.env.KRMKIT_PROPERTY_RUNS ?? 150);
 const DNS_SUBDOMAIN = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/;

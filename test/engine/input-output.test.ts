@@ -1,9 +1,9 @@
 /** The engine reads any stream or ResourceList and writes it back in the same envelope. */
 import { describe, expect, it } from 'vitest';
-import { KrmInputError } from '../../krm/errors.js';
+import { KrmInputError } from '../../krm/base/errors.js';
 import { load } from 'js-yaml';
-import { readInput } from '../../krm/input.js';
-import { writeOutput } from '../../krm/output.js';
+import { readInput } from '../../krm/stream/input.js';
+import { writeOutput } from '../../krm/stream/output.js';
 import { transform } from '../helpers/transform.js';
 
 const EMPTY = { apiVersion: 'krmkit.dev/v1alpha1', kind: 'Pipeline', steps: [] };

@@ -6,11 +6,11 @@
 import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { defineFunction, type FunctionContext } from '../../krm/function.js';
-import { readInput } from '../../krm/input.js';
-import { compileStep, runSteps } from '../../krm/pipeline.js';
-import { ResourceIndex } from '../../krm/resource-index.js';
-import { Resource, type KubeObject } from '../../krm/resource.js';
+import { defineFunction, type FunctionContext } from '../../krm/function/function.js';
+import { readInput } from '../../krm/stream/input.js';
+import { compileStep, runSteps } from '../../krm/function/pipeline.js';
+import { ResourceIndex } from '../../krm/model/resource-index.js';
+import { Resource, type KubeObject } from '../../krm/model/resource.js';
 
 function resource(apiVersion: string, kind: string, name: string, namespace?: string): Resource {
   const object: KubeObject = { apiVersion, kind, metadata: { name, ...(namespace ? { namespace } : {}) } };

@@ -6,10 +6,10 @@ import fc from 'fast-check';
 import { load } from 'js-yaml';
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { readInput } from '../../krm/input.js';
-import { writeOutput } from '../../krm/output.js';
-import type { Path } from '../../krm/path.js';
-import { spliceEdits } from '../../krm/splice-edits.js';
+import { readInput } from '../../krm/stream/input.js';
+import { writeOutput } from '../../krm/stream/output.js';
+import type { Path } from '../../krm/base/path.js';
+import { spliceEdits } from '../../krm/yaml/splice-edits.js';
 import { workload } from '../helpers/arbitraries.js';
 
 const style = { indent: 2, indentSequences: false };

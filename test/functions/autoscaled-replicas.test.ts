@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { KrmInputError } from '../../krm/errors.js';
+import { KrmInputError } from '../../krm/base/errors.js';
 import { runCli } from '../helpers/cli.js';
 import { corpora } from '../helpers/corpora.js';
 import { expectUnchangedDocumentsKeepTheirBytes } from '../helpers/invariants.js';

@@ -5,7 +5,7 @@ import { load } from 'js-yaml';
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { connectivityMermaid, connectivityOf } from '../../functions/network-policy/connectivity.js';
-import { readInput } from '../../krm/input.js';
+import { readInput } from '../../krm/stream/input.js';
 import { REPO_ROOT, runCli } from '../helpers/cli.js';
 import { transform } from '../helpers/transform.js';
 

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { KrmInputError } from '../../krm/errors.js';
+import { KrmInputError } from '../../krm/base/errors.js';
 
 /** What `action` throws (undefined when it returns), so a spec can assert on the error itself. */
 export function thrownBy(action: () => unknown): unknown {

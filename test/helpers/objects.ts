@@ -1,5 +1,5 @@
 import { CORE_SCHEMA, loadAll } from 'js-yaml';
-import { isPlainMap } from '../../krm/path.js';
+import { isPlainMap } from '../../krm/base/path.js';
 
 /** Every Kubernetes object of a stream (List items flattened), as plain data. */
 export function objectsOf(stream: string): Record<string, unknown>[] {

@@ -1,9 +1,9 @@
 import { loadFunctions } from '../../functions/index.js';
-import { readInput } from '../../krm/input.js';
-import { writeOutput } from '../../krm/output.js';
-import { compilePipeline, compileStep, functionByKind, functionByName, runSteps, type Step } from '../../krm/pipeline.js';
-import { isPlainMap } from '../../krm/path.js';
-import type { Result } from '../../krm/results.js';
+import { readInput } from '../../krm/stream/input.js';
+import { writeOutput } from '../../krm/stream/output.js';
+import { compilePipeline, compileStep, functionByKind, functionByName, runSteps, type Step } from '../../krm/function/pipeline.js';
+import { isPlainMap } from '../../krm/base/path.js';
+import type { Result } from '../../krm/model/results.js';
 
 /** Every function, loaded once for all tests of a file. */
 const FUNCTIONS = await loadFunctions();

@@ -8,8 +8,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { deepEqual } from '../../krm/deep-equal.js';
-import { isPlainMap } from '../../krm/path.js';
+import { deepEqual } from '../../krm/base/deep-equal.js';
+import { isPlainMap } from '../../krm/base/path.js';
 import { REPO_ROOT } from '../helpers/cli.js';
 import { objectsOf } from '../helpers/objects.js';
 import { checkObject, podOf } from '../helpers/pss.js';

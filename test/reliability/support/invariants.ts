@@ -1,10 +1,10 @@
 import { CORE_SCHEMA, load } from 'js-yaml';
-import { deepEqual } from '../../../krm/deep-equal.js';
-import { KrmInputError } from '../../../krm/errors.js';
-import { readInput } from '../../../krm/input.js';
-import { formatPath, isPlainMap, type Path } from '../../../krm/path.js';
-import type { Result } from '../../../krm/results.js';
-import { splitDocuments } from '../../../krm/split-documents.js';
+import { deepEqual } from '../../../krm/base/deep-equal.js';
+import { KrmInputError } from '../../../krm/base/errors.js';
+import { readInput } from '../../../krm/stream/input.js';
+import { formatPath, isPlainMap, type Path } from '../../../krm/base/path.js';
+import type { Result } from '../../../krm/model/results.js';
+import { splitDocuments } from '../../../krm/yaml/split-documents.js';
 import { objectsOf } from '../../helpers/objects.js';
 import { checkObject, type PssControl } from '../../helpers/pss.js';
 import { transform } from '../../helpers/transform.js';

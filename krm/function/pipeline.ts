@@ -1,15 +1,16 @@
 import { compare, type Operation } from 'fast-json-patch';
-import { KrmConfigError, KrmInputError } from './errors.js';
-import { HELM_FILENAME_ANNOTATION, withHelmFilename } from './generated-filename.js';
+import { KrmConfigError, KrmInputError } from '../base/errors.js';
+import { HELM_FILENAME_ANNOTATION, withHelmFilename } from '../model/generated-filename.js';
 import { makeFilter, parseCommonConfig, type AnyKrmFunction, type CommonConfig, type FunctionContext, type PipelineStep } from './function.js';
-import { describeValue, type Input } from './input.js';
+import { describeValue } from '../base/messages.js';
+import type { Input } from '../stream/input.js';
 import { API_VERSION, readOptions } from './options.js';
-import { isPlainMap } from './path.js';
-import { containersOf, podTemplateOf } from './pod-template.js';
-import { ResourceIndex, type ResourceLookup } from './resource-index.js';
-import { Resource, type KubeObject } from './resource.js';
-import { toResult, type Finding, type Result } from './results.js';
-import { nearest } from './suggest.js';
+import { isPlainMap } from '../base/path.js';
+import { containersOf, podTemplateOf } from '../kube/pod-template.js';
+import { ResourceIndex, type ResourceLookup } from '../model/resource-index.js';
+import { Resource, type KubeObject } from '../model/resource.js';
+import { toResult, type Finding, type Result } from '../model/results.js';
+import { nearest } from '../base/messages.js';
 
 /** One function with its parsed config, ready to run. */
 export interface Step {

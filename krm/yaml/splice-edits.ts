@@ -8,8 +8,8 @@
 import { CORE_SCHEMA, load } from 'js-yaml';
 import { entryValueText, formatFlow, formatKey, formatScalar, itemText, type BlockStyle } from './block-writer.js';
 import { locate, Outline, UnsupportedYaml, type Entry } from './block-outline.js';
-import { deepEqual } from './deep-equal.js';
-import { getAt, type Path } from './path.js';
+import { deepEqual } from '../base/deep-equal.js';
+import { getAt, type Path } from '../base/path.js';
 
 export interface Edit {
   op: 'set' | 'delete';

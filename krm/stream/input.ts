@@ -1,11 +1,12 @@
 import { CORE_SCHEMA, load } from 'js-yaml';
 import type { Document } from 'yaml';
-import { KrmInputError } from './errors.js';
-import { isPlainMap, type Path } from './path.js';
-import { Resource, type KubeObject } from './resource.js';
-import { splitDocuments } from './split-documents.js';
-import { YamlHost } from './yaml-host.js';
-import { parseEditableDocument } from './yaml-style.js';
+import { KrmInputError } from '../base/errors.js';
+import { describeValue } from '../base/messages.js';
+import { isPlainMap, type Path } from '../base/path.js';
+import { Resource, type KubeObject } from '../model/resource.js';
+import { splitDocuments } from '../yaml/split-documents.js';
+import { YamlHost } from '../yaml/yaml-host.js';
+import { parseEditableDocument } from '../yaml/yaml-style.js';
 
 export type Envelope = 'stream' | 'resourceList';
 
@@ -211,14 +212,6 @@ export function isResourceList(object: KubeObject): boolean {
 /** `v1 List`, `ConfigMapList`, …: a kind ending in List that carries `items`. */
 export function isListKind(object: KubeObject): boolean {
   return typeof object.kind === 'string' && object.kind.endsWith('List') && 'items' in object;
-}
-
-export function describeValue(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object') return 'a mapping';
-  if (typeof value === 'string') return `a string (${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)})`;
-  return `a ${typeof value} (${String(value)})`;
 }
 
 /**

@@ -1,7 +1,7 @@
-import { KrmConfigError } from './errors.js';
-import { matchesRequirements, parseLabelSelector, type Requirement } from './label-selector.js';
-import { isPlainMap } from './path.js';
-import type { Resource } from './resource.js';
+import { KrmConfigError } from '../base/errors.js';
+import { matchesRequirements, parseLabelSelector, type Requirement } from '../kube/label-selector.js';
+import { isPlainMap } from '../base/path.js';
+import type { Resource } from '../model/resource.js';
 
 /**
  * Which resources a function applies to, as kustomize and kpt select them. Every field that

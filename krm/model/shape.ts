@@ -1,5 +1,5 @@
-import { describeValue } from './input.js';
-import { isPlainMap, type Path } from './path.js';
+import { describeValue } from '../base/messages.js';
+import { isPlainMap, type Path } from '../base/path.js';
 import type { Resource } from './resource.js';
 
 /**

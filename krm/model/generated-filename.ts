@@ -1,5 +1,5 @@
 import type { KubeObject } from './resource.js';
-import { isPlainMap } from './path.js';
+import { isPlainMap } from '../base/path.js';
 
 /**
  * Helm 4 annotates every document it sends a post-renderer with the template file it came

@@ -1,9 +1,9 @@
 import { stringify } from 'yaml';
 import type { Input } from './input.js';
-import type { Resource } from './resource.js';
-import type { Result } from './results.js';
-import { mappingLines, type BlockStyle } from './block-writer.js';
-import { blockStyleOf } from './yaml-style.js';
+import type { Resource } from '../model/resource.js';
+import type { Result } from '../model/results.js';
+import { mappingLines, type BlockStyle } from '../yaml/block-writer.js';
+import { blockStyleOf } from '../yaml/yaml-style.js';
 
 /**
  * Writes resources back in the envelope they came in. Stream documents nobody changed are

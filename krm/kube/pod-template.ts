@@ -1,6 +1,6 @@
-import { describeValue } from './input.js';
-import { getAt, isPlainMap, type Path } from './path.js';
-import type { Resource } from './resource.js';
+import { describeValue } from '../base/messages.js';
+import { getAt, isPlainMap, type Path } from '../base/path.js';
+import type { Resource } from '../model/resource.js';
 
 /** A kind that embeds a pod template, and where: `path` leads to the object holding `metadata` and `spec`. */
 export interface PodTemplateKind {

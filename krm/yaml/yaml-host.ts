@@ -1,5 +1,5 @@
 import { isAlias, isCollection, isMap, isScalar, isSeq, visit, type Document, type Node } from 'yaml';
-import { deleteAt, getAt, setAt, type Path } from './path.js';
+import { deleteAt, getAt, setAt, type Path } from '../base/path.js';
 import { spliceEdits, type Edit } from './splice-edits.js';
 import { blockStyleOf, parseEditableDocument, styleOf } from './yaml-style.js';
 

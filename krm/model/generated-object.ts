@@ -1,4 +1,4 @@
-import { isPlainMap } from './path.js';
+import { isPlainMap } from '../base/path.js';
 import { Resource, type KubeObject } from './resource.js';
 
 /**

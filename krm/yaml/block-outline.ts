@@ -4,7 +4,7 @@
  * understand (anchors, tags, complex keys, tabs) makes it give up, and the caller falls back
  * to the full `yaml` parser.
  */
-import type { Path } from './path.js';
+import type { Path } from '../base/path.js';
 
 export class UnsupportedYaml extends Error {}
 

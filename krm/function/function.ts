@@ -1,10 +1,10 @@
-import { KrmConfigError } from './errors.js';
+import { KrmConfigError } from '../base/errors.js';
 import type { OptionSpecs } from './options.js';
-import { isPlainMap, type Path } from './path.js';
-import type { ContainerListName, ContainerRef, PodTemplate, PodTemplateKind } from './pod-template.js';
-import type { ResourceLookup } from './resource-index.js';
-import type { Resource, KubeObject } from './resource.js';
-import type { Finding } from './results.js';
+import { isPlainMap, type Path } from '../base/path.js';
+import type { ContainerListName, ContainerRef, PodTemplate, PodTemplateKind } from '../kube/pod-template.js';
+import type { ResourceLookup } from '../model/resource-index.js';
+import type { Resource, KubeObject } from '../model/resource.js';
+import type { Finding } from '../model/results.js';
 import { parseSelector, ResourceFilter, type Selection } from './select.js';
 
 /** Options shared by every function: selection and extra pod-template kinds. */

@@ -1,8 +1,8 @@
 import { CORE_SCHEMA, load } from 'js-yaml';
-import { KrmConfigError } from './errors.js';
-import { describeValue } from './input.js';
-import { isPlainMap } from './path.js';
-import { nearest } from './suggest.js';
+import { KrmConfigError } from '../base/errors.js';
+import { describeValue } from '../base/messages.js';
+import { isPlainMap } from '../base/path.js';
+import { nearest } from '../base/messages.js';
 
 /** What an option accepts. ConfigMap `data` carries every option as a string and is converted by type. */
 export type OptionType =

@@ -1,4 +1,4 @@
-import { formatPath, type Path } from './path.js';
+import { formatPath, type Path } from '../base/path.js';
 import type { Resource, ResourceRef } from './resource.js';
 
 export type Severity = 'error' | 'warning' | 'info';

@@ -1,5 +1,5 @@
 import type { BlockStyle } from './block-writer.js';
-import { KrmInputError } from './errors.js';
+import { KrmInputError } from '../base/errors.js';
 import {
   parseDocument,
   type Document,

@@ -1,3 +1,17 @@
+/**
+ * The words every message is built from: how a value is described, and the "did you mean"
+ * suggestion for a mistyped name. Imports nothing, so every layer may use it.
+ */
+
+/** `a string ("abc")`, `a list`, `a mapping`: what a user wrote, in a message about it. */
+export function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  if (typeof value === 'string') return `a string (${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)})`;
+  return `a ${typeof value} (${String(value)})`;
+}
+
 /** The nearest of `candidates` to a mistyped `word`, if one is close enough to be a likely typo. */
 export function nearest(word: string, candidates: readonly string[]): string | undefined {
   let best: string | undefined;

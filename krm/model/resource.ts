@@ -1,7 +1,7 @@
-import { deepEqual } from './deep-equal.js';
-import { KrmInputError, type InputLocation } from './errors.js';
-import { deleteAt, getAt, isPlainMap, setAt, type Path } from './path.js';
-import type { YamlHost } from './yaml-host.js';
+import { deepEqual } from '../base/deep-equal.js';
+import { KrmInputError, type InputLocation } from '../base/errors.js';
+import { deleteAt, getAt, isPlainMap, setAt, type Path } from '../base/path.js';
+import type { YamlHost } from '../yaml/yaml-host.js';
 
 /** A Kubernetes object as read: plain data, to be changed only through `Resource.set`. */
 export type KubeObject = Record<string, unknown>;
