@@ -3,7 +3,7 @@ import { antiAffinityOptions, FUNCTION_NAME, parseAntiAffinityConfig, type AntiA
 import { mergeTerms } from './merge.js';
 import { ReplicaCounter } from './replicas.js';
 import { checkOnePodPerNode, requiresOnePodPerNode } from './required-hostname.js';
-import { workloadSelector } from './selector.js';
+import { stableSelector } from './selector.js';
 import { isSpreadable, revisionLabelKey } from './workload.js';
 
 function run(context: FunctionContext<AntiAffinityConfig>): void {
@@ -15,13 +15,13 @@ function run(context: FunctionContext<AntiAffinityConfig>): void {
     if (!template) continue;
     if (replicas.minimumPods(resource) < config.minReplicas) continue;
 
-    const { selector, dropped } = workloadSelector(resource);
+    const { selector, dropped, path } = stableSelector(resource, template.path);
     if (!selector) {
       context.report({
         severity: 'warning',
         message: `no stable spec.selector to select this workload's pods by${dropped.length > 0 ? ` (only per-release keys: ${dropped.join(', ')})` : ''}; anti-affinity not added`,
         resource,
-        field: ['spec', 'selector'],
+        field: path,
       });
       continue;
     }
@@ -31,7 +31,7 @@ function run(context: FunctionContext<AntiAffinityConfig>): void {
         severity: 'info',
         message: `left per-release label keys out of the anti-affinity selector: ${dropped.join(', ')}`,
         resource,
-        field: ['spec', 'selector'],
+        field: path,
       });
     }
     mergeTerms(template, config, selector, revisionLabelKey(resource));

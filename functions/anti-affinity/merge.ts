@@ -4,7 +4,7 @@ import type { PodTemplate } from '../../krm/kube/pod-template.js';
 import type { Resource } from '../../krm/model/resource.js';
 import { optionalMap, optionalMapList } from '../../krm/model/shape.js';
 import type { AntiAffinityConfig } from './config.js';
-import type { LabelSelector } from './selector.js';
+import type { LabelSelector } from '../../krm/kube/label-selector.js';
 import { preferredTermObject, requiredTermObject, spreadConstraintObject } from './terms.js';
 
 /** One list the function appends to, and the topology keys already in it. */

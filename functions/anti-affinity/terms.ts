@@ -1,5 +1,5 @@
 import type { PreferredTerm, RequiredTerm, SpreadConstraint } from './config.js';
-import type { LabelSelector } from './selector.js';
+import type { LabelSelector } from '../../krm/kube/label-selector.js';
 
 /** The Kubernetes objects the function adds, in the field order the Kubernetes docs use. */
 

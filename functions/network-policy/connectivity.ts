@@ -4,7 +4,9 @@ import type { Resource } from '../../krm/model/resource.js';
 import { isNetworkPolicy } from './existing-policies.js';
 import { mayShareNamespace, namespaceKeyOf, type NamespaceKey } from './namespaces.js';
 import { NAMESPACE_NAME_LABEL, WHY_ANNOTATION } from './policy.js';
-import { matchesSelector, readLabels, readLabelSelector, type LabelSelector } from './selectors.js';
+import { matchesSelector, type LabelSelector } from '../../krm/kube/label-selector.js';
+import { readLabels } from '../../krm/kube/labels.js';
+import { readLabelSelector } from '../../krm/kube/read-label-selector.js';
 
 /**
  * `krmkit connectivity`: the flows the NetworkPolicies of a stream allow, read back from

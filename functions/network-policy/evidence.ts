@@ -8,7 +8,8 @@ import { NAMESPACE_NAME_LABEL, type Peer } from './policy.js';
 import { addPorts, type PolicyPort } from './ports.js';
 import { RbacIndex } from './rbac.js';
 import { ConfigMapIndex, readMention, workloadMentions } from './references.js';
-import { readLabelSelector, type LabelSelector } from './selectors.js';
+import type { LabelSelector } from '../../krm/kube/label-selector.js';
+import { readLabelSelector } from '../../krm/kube/read-label-selector.js';
 import { ServiceLookup, targetsOf } from './services.js';
 import type { Workload } from './workloads.js';
 

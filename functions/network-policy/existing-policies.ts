@@ -2,7 +2,8 @@ import type { Resource } from '../../krm/model/resource.js';
 import { optionalList, optionalMap, optionalStringList } from '../../krm/model/shape.js';
 import { isGeneratedObject } from '../../krm/model/generated-object.js';
 import { mayShareNamespace, namespaceKeyOf, type NamespaceKey } from './namespaces.js';
-import { matchesSelector, readLabelSelector, type LabelSelector } from './selectors.js';
+import { matchesSelector, type LabelSelector } from '../../krm/kube/label-selector.js';
+import { readLabelSelector } from '../../krm/kube/read-label-selector.js';
 import type { Workload } from './workloads.js';
 
 export function isNetworkPolicy(resource: Resource): boolean {

@@ -5,7 +5,7 @@ import type { IngressBackend } from './ingress-backends.js';
 import { mayShareNamespace, namespaceKeyOf } from './namespaces.js';
 import { addPorts, portKey, type PolicyPort } from './ports.js';
 import { clusterPeer, flowPeer, NAMESPACE_NAME_LABEL, type Peer, type PlannedPolicy, type Rule } from './policy.js';
-import { hasLabels, matchesSelector, type LabelSelector } from './selectors.js';
+import { hasLabels, matchesSelector, type LabelSelector } from '../../krm/kube/label-selector.js';
 import type { ServiceTarget } from './services.js';
 import type { Workload } from './workloads.js';
 

@@ -1,9 +1,9 @@
+import { renderSelector, selectorFromLabels, type LabelSelector } from '../../krm/kube/label-selector.js';
 import { generatedMetadata } from '../../krm/model/generated-object.js';
 import type { KubeObject, Resource } from '../../krm/model/resource.js';
 import type { ClusterPeer, Direction, FlowEnd } from './config.js';
 import type { NamespaceKey } from './namespaces.js';
 import { renderPort, type PolicyPort } from './ports.js';
-import { selectorFromLabels, type LabelSelector } from './selectors.js';
 
 /** What a generated policy is for: `workload` (one per workload) or `namespace-default-deny`. */
 export const RULE_LABEL = 'krmkit.dev/rule';
@@ -88,13 +88,5 @@ function renderPeer(peer: Peer): Record<string, unknown> {
   if (peer.namespaceSelector) rendered.namespaceSelector = renderSelector(peer.namespaceSelector);
   if (peer.podSelector) rendered.podSelector = renderSelector(peer.podSelector);
   if (peer.ipBlock) rendered.ipBlock = { cidr: peer.ipBlock.cidr };
-  return rendered;
-}
-
-/** A selector as written into a generated object: empty parts left out. */
-export function renderSelector(selector: LabelSelector): Record<string, unknown> {
-  const rendered: Record<string, unknown> = {};
-  if (selector.matchLabels && Object.keys(selector.matchLabels).length > 0) rendered.matchLabels = { ...selector.matchLabels };
-  if (selector.matchExpressions && selector.matchExpressions.length > 0) rendered.matchExpressions = selector.matchExpressions.map((expression) => ({ ...expression }));
   return rendered;
 }

@@ -4,7 +4,8 @@ import { optionalMap, optionalMapList } from '../../krm/model/shape.js';
 import type { Labels } from './config.js';
 import { mayShareNamespace, namespaceKeyOf, type NamespaceKey } from './namespaces.js';
 import { addPorts, type PolicyPort } from './ports.js';
-import { hasLabels, readLabels } from './selectors.js';
+import { hasLabels } from '../../krm/kube/label-selector.js';
+import { readLabels } from '../../krm/kube/labels.js';
 import { protocolOf, type Workload } from './workloads.js';
 
 /** One port of a Service, and the port it reaches on a workload's pods. */

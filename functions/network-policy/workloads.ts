@@ -1,13 +1,15 @@
 import type { FunctionContext } from '../../krm/function/function.js';
 import { describeValue } from '../../krm/base/messages.js';
 import type { Path } from '../../krm/base/path.js';
+import { selectorFromLabels, type LabelSelector } from '../../krm/kube/label-selector.js';
+import { readLabels } from '../../krm/kube/labels.js';
 import type { ContainerRef } from '../../krm/kube/pod-template.js';
+import { workloadSelectorOf } from '../../krm/kube/workload-selector.js';
 import type { Resource } from '../../krm/model/resource.js';
 import { optionalMapList } from '../../krm/model/shape.js';
 import type { Labels, NetworkPolicyConfig } from './config.js';
 import { namespaceKeyOf, type NamespaceKey } from './namespaces.js';
 import type { Protocol } from './ports.js';
-import { isLabelSelectorShape, readLabels, readLabelSelector, selectorFromLabels, type LabelSelector } from './selectors.js';
 
 export interface ContainerPort {
   name?: string;
@@ -64,7 +66,7 @@ export function workloadsOf(context: FunctionContext<NetworkPolicyConfig>): Work
       namespace: namespaceKeyOf(resource),
       name: resource.name,
       podLabels,
-      podSelector: ownSelector(resource, template.path) ?? selectorFromLabels(podLabels),
+      podSelector: workloadSelectorOf(resource, template.path)?.selector ?? selectorFromLabels(podLabels),
       containerPorts,
       podSpec: template.spec,
       containers,
@@ -73,15 +75,6 @@ export function workloadsOf(context: FunctionContext<NetworkPolicyConfig>): Work
   return workloads;
 }
 
-/** The `selector` beside the pod template (`spec.selector` for `spec.template`), when it selects something. */
-export function ownSelector(resource: Resource, templatePath: Path): LabelSelector | undefined {
-  if (templatePath.length === 0) return undefined;
-  const path = [...templatePath.slice(0, -1), 'selector'];
-  const value = resource.get(path);
-  const selector = isLabelSelectorShape(value) ? readLabelSelector(resource, path, value) : selectorFromLabels(readLabels(resource, path, value));
-  if (!selector || (Object.keys(selector.matchLabels ?? {}).length === 0 && (selector.matchExpressions ?? []).length === 0)) return undefined;
-  return selector;
-}
 
 export function protocolOf(resource: Resource, path: Path, value: unknown): Protocol {
   if (value === undefined || value === null) return 'TCP';

@@ -1,7 +1,6 @@
 import { generatedMetadata, generatedName } from '../../krm/model/generated-object.js';
 import type { KubeObject } from '../../krm/model/resource.js';
-import { renderSelector } from '../network-policy/policy.js';
-import type { LabelSelector } from '../network-policy/selectors.js';
+import { renderSelector, type LabelSelector } from '../../krm/kube/label-selector.js';
 import type { PodDisruptionBudgetConfig } from './config.js';
 import type { Workload } from './workloads.js';
 

@@ -3,7 +3,8 @@ import type { Path } from '../../krm/base/path.js';
 import type { ResourceLookup } from '../../krm/model/resource-index.js';
 import type { Resource } from '../../krm/model/resource.js';
 import { optionalMap } from '../../krm/model/shape.js';
-import { matchesSelector, readLabelSelector, type LabelSelector } from '../network-policy/selectors.js';
+import { matchesSelector, type LabelSelector } from '../../krm/kube/label-selector.js';
+import { readLabelSelector } from '../../krm/kube/read-label-selector.js';
 import type { Disruption, PodCount } from './config.js';
 
 /** A PodDisruptionBudget in the stream (the chart's own or one krmkit generated). */

@@ -1,8 +1,9 @@
 import type { FunctionContext } from '../../krm/function/function.js';
 import type { Path } from '../../krm/base/path.js';
 import type { Resource } from '../../krm/model/resource.js';
-import { readLabels, type LabelSelector } from '../network-policy/selectors.js';
-import { ownSelector } from '../network-policy/workloads.js';
+import type { LabelSelector } from '../../krm/kube/label-selector.js';
+import { readLabels } from '../../krm/kube/labels.js';
+import { workloadSelectorOf } from '../../krm/kube/workload-selector.js';
 
 /** A workload in scope, with what budgets are matched against. */
 export interface Workload {
@@ -24,12 +25,13 @@ export function workloadsOf(context: FunctionContext<unknown>): Workload[] {
     const template = context.podTemplateOf(resource);
     if (!template || template.path.length === 0) continue;
     const metadata = resource.get(template.metadataPath) as Record<string, unknown> | undefined;
+    const own = workloadSelectorOf(resource, template.path);
     workloads.push({
       resource,
       namespace: resource.namespace ?? '',
       podLabels: readLabels(resource, [...template.metadataPath, 'labels'], metadata?.labels),
-      selector: ownSelector(resource, template.path),
-      selectorPath: [...template.path.slice(0, -1), 'selector'],
+      selector: own?.selector,
+      selectorPath: own?.path ?? [...template.path.slice(0, -1), 'selector'],
     });
   }
   return workloads;

@@ -6,6 +6,7 @@ import { describeValue } from '../base/messages.js';
 import type { Input } from '../stream/input.js';
 import { API_VERSION, readOptions } from './options.js';
 import { isPlainMap } from '../base/path.js';
+import { checkLabelValues } from '../kube/label-values.js';
 import { containersOf, podTemplateOf } from '../kube/pod-template.js';
 import { ResourceIndex, type ResourceLookup } from '../model/resource-index.js';
 import { Resource, type KubeObject } from '../model/resource.js';
@@ -110,6 +111,9 @@ export interface RunOutcome {
 
 /** Runs steps in order over one read of the input: one pass, one process. */
 export function runSteps(input: Input, steps: readonly Step[], options: RunOptions = {}): RunOutcome {
+  // One rule for label values in every function and pipeline, before any step reads (krm/kube/README.md).
+  const podTemplateKinds = steps.flatMap((step) => step.common.podTemplateKinds);
+  for (const resource of input.resources) checkLabelValues(resource, podTemplateKinds);
   const resources = [...input.resources];
   const generated: Resource[] = [];
   const results: Result[] = [];

@@ -1,5 +1,7 @@
 import { KrmConfigError } from '../base/errors.js';
-import { matchesRequirements, parseLabelSelector, type Requirement } from '../kube/label-selector.js';
+import { matchesRequirements, type MatchExpression } from '../kube/label-selector.js';
+import { parseLabelSelector } from '../kube/label-selector-string.js';
+import { labelsOf } from '../kube/labels.js';
 import { isPlainMap } from '../base/path.js';
 import type { Resource } from '../model/resource.js';
 
@@ -26,8 +28,8 @@ interface CompiledSelector {
   kind?: string;
   name?: RegExp;
   namespace?: string;
-  labels?: Requirement[];
-  annotations?: Requirement[];
+  labels?: MatchExpression[];
+  annotations?: MatchExpression[];
 }
 
 export interface Selection {
@@ -80,7 +82,7 @@ function matches(selector: CompiledSelector, resource: Resource): boolean {
   if (selector.kind !== undefined && selector.kind !== resource.kind) return false;
   if (selector.name && !selector.name.test(resource.name)) return false;
   if (selector.namespace !== undefined && selector.namespace !== (resource.namespace ?? '')) return false;
-  if (selector.labels && !matchesRequirements(resource.labels, selector.labels)) return false;
+  if (selector.labels && !matchesRequirements(labelsOf(resource), selector.labels)) return false;
   if (selector.annotations && !matchesRequirements(resource.annotations, selector.annotations)) return false;
   return true;
 }

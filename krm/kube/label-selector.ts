@@ -1,71 +1,70 @@
+import type { Labels } from './labels.js';
+
 /**
- * Kubernetes label-selector strings, as `kubectl -l` takes them:
- * `app=web,tier!=db,env in (prod,staging),!legacy,team`.
+ * A Kubernetes LabelSelector (`spec.selector` of a Deployment, a NetworkPolicy's
+ * `podSelector`, an affinity term's `labelSelector`), and the one matcher for it. The `-l`
+ * string form (`label-selector-string.ts`) compiles to the same requirements.
  */
-export type Requirement =
-  | { key: string; operator: 'in'; values: string[] }
-  | { key: string; operator: 'notin'; values: string[] }
-  | { key: string; operator: 'exists' }
-  | { key: string; operator: 'doesnotexist' };
-
-export function parseLabelSelector(selector: string): Requirement[] {
-  const requirements: Requirement[] = [];
-  for (const clause of splitClauses(selector)) {
-    const text = clause.trim();
-    if (text === '') continue;
-    let match = /^(\S+?)\s*(==|=|!=)\s*(\S*)$/.exec(text);
-    if (match) {
-      const [, key = '', operator, value = ''] = match;
-      requirements.push({ key, operator: operator === '!=' ? 'notin' : 'in', values: [value] });
-      continue;
-    }
-    match = /^(\S+)\s+(in|notin)\s*\(([^)]*)\)$/.exec(text);
-    if (match) {
-      const [, key = '', operator, list = ''] = match;
-      const values = list.split(',').map((value) => value.trim()).filter((value) => value !== '');
-      requirements.push({ key, operator: operator === 'in' ? 'in' : 'notin', values });
-      continue;
-    }
-    match = /^(!?)([^\s=!(),]+)$/.exec(text);
-    if (match) {
-      requirements.push({ key: match[2] ?? '', operator: match[1] ? 'doesnotexist' : 'exists' });
-      continue;
-    }
-    throw new Error(`cannot read selector clause ${JSON.stringify(text)} (expected key=value, key!=value, key in (a,b), key notin (a,b), key or !key)`);
-  }
-  return requirements;
+export interface LabelSelector {
+  matchLabels?: Labels;
+  matchExpressions?: MatchExpression[];
 }
 
-/** Splits at commas outside parentheses. */
-function splitClauses(selector: string): string[] {
-  const clauses: string[] = [];
-  let depth = 0;
-  let start = 0;
-  for (let i = 0; i < selector.length; i++) {
-    const character = selector[i];
-    if (character === '(') depth++;
-    else if (character === ')') depth--;
-    else if (character === ',' && depth === 0) {
-      clauses.push(selector.slice(start, i));
-      start = i + 1;
-    }
-  }
-  clauses.push(selector.slice(start));
-  return clauses;
+export type Operator = 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
+
+export const OPERATORS: readonly Operator[] = ['In', 'NotIn', 'Exists', 'DoesNotExist'];
+
+/** One requirement on one label key; `values` only for In and NotIn. */
+export interface MatchExpression {
+  key: string;
+  operator: Operator;
+  values?: string[];
 }
 
-export function matchesRequirements(labels: Record<string, string>, requirements: readonly Requirement[]): boolean {
+/** Whether every label of `wanted` is on `labels` with the same value (a `matchLabels`, or a Service's selector). */
+export function hasLabels(labels: Labels, wanted: Labels): boolean {
+  return Object.entries(wanted).every(([key, value]) => Object.prototype.hasOwnProperty.call(labels, key) && labels[key] === value);
+}
+
+/** Whether a label map meets every requirement. */
+export function matchesRequirements(labels: Labels, requirements: readonly MatchExpression[]): boolean {
   return requirements.every((requirement) => {
     const has = Object.prototype.hasOwnProperty.call(labels, requirement.key);
+    const values = requirement.values ?? [];
     switch (requirement.operator) {
-      case 'exists':
+      case 'In':
+        return has && values.includes(labels[requirement.key] as string);
+      case 'NotIn':
+        return !has || !values.includes(labels[requirement.key] as string);
+      case 'Exists':
         return has;
-      case 'doesnotexist':
+      case 'DoesNotExist':
         return !has;
-      case 'in':
-        return has && requirement.values.includes(labels[requirement.key] as string);
-      case 'notin':
-        return !has || !requirement.values.includes(labels[requirement.key] as string);
     }
   });
+}
+
+/** Whether a selector picks a pod with these labels. An empty selector picks every pod. */
+export function matchesSelector(labels: Labels, selector: LabelSelector): boolean {
+  return hasLabels(labels, selector.matchLabels ?? {}) && matchesRequirements(labels, selector.matchExpressions ?? []);
+}
+
+/** Whether a selector has no requirement at all (and so, as Kubernetes reads it, picks everything). */
+export function isEmptySelector(selector: LabelSelector): boolean {
+  return Object.keys(selector.matchLabels ?? {}).length === 0 && (selector.matchExpressions ?? []).length === 0;
+}
+
+/** The selector of exactly these labels; `{}` for none. */
+export function selectorFromLabels(labels: Labels | undefined): LabelSelector {
+  return labels && Object.keys(labels).length > 0 ? { matchLabels: { ...labels } } : {};
+}
+
+/** A selector as written into a generated object: empty parts left out, nothing shared with the input. */
+export function renderSelector(selector: LabelSelector): Record<string, unknown> {
+  const rendered: Record<string, unknown> = {};
+  if (selector.matchLabels && Object.keys(selector.matchLabels).length > 0) rendered.matchLabels = { ...selector.matchLabels };
+  if (selector.matchExpressions && selector.matchExpressions.length > 0) {
+    rendered.matchExpressions = selector.matchExpressions.map((expression) => (expression.values ? { ...expression, values: [...expression.values] } : { ...expression }));
+  }
+  return rendered;
 }

@@ -54,6 +54,11 @@ export function podTemplateOf(resource: Resource, extraKinds: readonly PodTempla
   return { resource, path: entry.path, metadataPath: [...entry.path, 'metadata'], specPath, spec };
 }
 
+/** Where a kind keeps its pod template, without reading it; undefined for kinds without one. */
+export function podTemplatePathOf(resource: Resource, extraKinds: readonly PodTemplateKind[] = []): Path | undefined {
+  return findKind(resource, extraKinds)?.path;
+}
+
 function findKind(resource: Resource, extraKinds: readonly PodTemplateKind[]): PodTemplateKind | undefined {
   const group = resource.group;
   const kind = resource.kind;

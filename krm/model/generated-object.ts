@@ -102,7 +102,7 @@ export function generatedMetadata(served: Resource | KubeObject, name: string, l
 
 /** Whether krmkit generated the object (its managed-by label says so). */
 export function isGeneratedObject(object: Resource | KubeObject): boolean {
-  const labels = object instanceof Resource ? object.labels : labelsOf(object);
+  const labels = labelsOf(object instanceof Resource ? object.object : object);
   return labels[MANAGED_BY_LABEL] === MANAGED_BY;
 }
 

@@ -76,10 +76,6 @@ export class Resource {
     return typeof namespace === 'string' && namespace !== '' ? namespace : undefined;
   }
 
-  get labels(): Record<string, string> {
-    return stringMap(this.metadata.labels);
-  }
-
   get annotations(): Record<string, string> {
     return stringMap(this.metadata.annotations);
   }

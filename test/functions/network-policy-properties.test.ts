@@ -8,7 +8,7 @@
 import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { matchesSelector, type LabelSelector } from '../../functions/network-policy/selectors.js';
+import { matchesSelector, type LabelSelector } from '../../krm/kube/label-selector.js';
 import { objectsOf } from '../helpers/objects.js';
 import { transform } from '../helpers/transform.js';
 
