@@ -1,6 +1,6 @@
 import { describeValue } from '../../krm/base/messages.js';
+import { labelsOf } from '../../krm/kube/labels.js';
 import type { Resource } from '../../krm/model/resource.js';
-import { optionalMap } from '../../krm/model/shape.js';
 import { LEVELS, type Level, type Mode, type PodSecurityLabelsConfig } from './config.js';
 
 export const LABEL_PREFIX = 'pod-security.kubernetes.io/';
@@ -12,7 +12,7 @@ export const LABEL_PREFIX = 'pod-security.kubernetes.io/';
  */
 export function labelNamespace(namespace: Resource, level: Level, config: PodSecurityLabelsConfig): Mode[] {
   const raised: Mode[] = [];
-  const existing = optionalMap(namespace, ['metadata', 'labels'], namespace.get(['metadata', 'labels'])) ?? {};
+  const existing = labelsOf(namespace);
   for (const mode of config.modes) {
     const key = `${LABEL_PREFIX}${mode}`;
     const current = readLevel(namespace, key, existing[key]);
@@ -29,8 +29,8 @@ export function rank(level: Level): number {
 }
 
 /** A level label as written: Pod Security admission refuses any other value, so krmkit does too. */
-function readLevel(namespace: Resource, key: string, value: unknown): Level | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value === 'string' && (LEVELS as readonly string[]).includes(value)) return value as Level;
+function readLevel(namespace: Resource, key: string, value: string | undefined): Level | undefined {
+  if (value === undefined) return undefined;
+  if ((LEVELS as readonly string[]).includes(value)) return value as Level;
   throw namespace.errorAt(['metadata', 'labels', key], `expected ${LEVELS.join(', ')}, got ${describeValue(value)}`);
 }
