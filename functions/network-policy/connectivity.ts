@@ -5,6 +5,7 @@ import { isNetworkPolicy } from './existing-policies.js';
 import { mayShareNamespace, namespaceKeyOf, type NamespaceKey } from './namespaces.js';
 import { NAMESPACE_NAME_LABEL, WHY_ANNOTATION } from './policy.js';
 import { matchesSelector, type LabelSelector } from '../../krm/kube/label-selector.js';
+import { checkLabelValues } from '../../krm/kube/label-values.js';
 import { readLabels } from '../../krm/kube/labels.js';
 import { readLabelSelector } from '../../krm/kube/read-label-selector.js';
 
@@ -41,6 +42,8 @@ interface Edge {
 }
 
 export function connectivityOf(resources: readonly Resource[]): Flow[] {
+  // The rule every function run applies first (krm/kube/label-values.ts): `tier: 1` is refused here too.
+  for (const resource of resources) checkLabelValues(resource);
   const pods = podsOf(resources);
   const edges = resources.filter(isNetworkPolicy).flatMap((policy) => edgesOf(policy, pods));
   const isolated = (pod: Pod, direction: Edge['direction']): boolean => edges.some((edge) => edge.direction === direction && edge.selected.includes(pod)) || policiesIsolating(resources, pod, direction);

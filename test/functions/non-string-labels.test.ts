@@ -101,6 +101,13 @@ describe('a non-string label value, in every function and the prod overlay', () 
     expect(result.stderr).toContain('spec.template.metadata.labels.tier: expected a label value (a string), got a boolean (true)');
     expect(result.status).toBe(2);
   });
+
+  it('krmkit connectivity, which reads a stream without running a function, refuses it the same way', () => {
+    const result = runCli(['connectivity'], stream('metadata.labels', 1.5));
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('metadata.labels.tier: expected a label value (a string), got a number (1.5)');
+    expect(result.status).toBe(2);
+  });
 });
 
 const CONFIG_DIRECTORY = mkdtempSync(join(tmpdir(), 'krmkit-labels-'));
