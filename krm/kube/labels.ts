@@ -15,7 +15,10 @@ export type Labels = Record<string, string>;
 export function requireLabelValue(resource: Resource, path: Path, value: unknown): string {
   if (typeof value === 'string') return value;
   const key = path[path.length - 1];
-  const hint = (typeof value === 'number' || typeof value === 'boolean') && typeof key === 'string' ? ` — quote it: ${key}: "${String(value)}"` : '';
+  let hint = '';
+  if ((typeof value === 'number' || typeof value === 'boolean') && typeof key === 'string') hint = ` — quote it: ${key}: "${String(value)}"`;
+  // `tier:` reads as null: the API server stores "" on create, but a patch reads null as "remove the key".
+  if (value === null) hint = ' — write "" for an empty value, or leave the key out';
   throw resource.errorAt(path, `expected a label value (a string), got ${describeValue(value)}${hint}`);
 }
 

@@ -38,7 +38,7 @@ describe('readLabels and labelsOf', () => {
   it.each<[string, unknown, RegExp]>([
     ['a number', 1, /got a number \(1\) — quote it: tier: "1"$/],
     ['a boolean', false, /got a boolean \(false\) — quote it: tier: "false"$/],
-    ['null (an empty value, as YAML reads `tier:`)', null, /got null$/],
+    ['null (an empty value, as YAML reads `tier:`)', null, /got null — write "" for an empty value, or leave the key out$/],
     ['a list', ['a'], /got a list$/],
   ])('refuses %s as a value, naming the field', (_, value, problem) => {
     const resource = resourceOf({ apiVersion: 'v1', kind: 'ConfigMap' });
