@@ -60,7 +60,7 @@ export const podDisruptionBudgetOptions = v.strictObject({
     v.pipe(
       v.picklist(UNHEALTHY_POD_EVICTION_POLICIES),
       v.description('AlwaysAllow lets a drain evict pods that are not Ready, so a crash-looping pod never blocks it (Kubernetes ≥ 1.27).'),
-      v.metadata({ shape: '`IfHealthyBudget` or `AlwaysAllow`', defaultText: "unset (the API server's `IfHealthyBudget`)", readme: '`AlwaysAllow` lets a drain evict pods that are not Ready, so a crash-looping pod never blocks it (Kubernetes ≥ 1.27).' }),
+      v.metadata({ defaultText: "unset (the API server's `IfHealthyBudget`)", readme: '`AlwaysAllow` lets a drain evict pods that are not Ready, so a crash-looping pod never blocks it (Kubernetes ≥ 1.27).' }),
     ),
   ),
 });

@@ -28,14 +28,14 @@ export const podSecurityLabelsOptions = v.strictObject({
     v.pipe(
       v.picklist(LEVELS),
       v.description("Level to label namespaces with. Default: the profile of the pipeline's security-context step (a run without one must set it)."),
-      v.metadata({ shape: '`privileged`, `baseline` or `restricted`', defaultText: "the security-context step's", readme: 'The level to label with.' }),
+      v.metadata({ defaultText: "the security-context step's", readme: 'The level to label with.' }),
     ),
   ),
   modes: v.optional(
     v.pipe(
       v.array(v.picklist(MODES)),
       v.description('Which labels to set: enforce (reject pods), audit (audit log), warn (warn the client).'),
-      v.metadata({ shape: 'list of `enforce`, `audit`, `warn`', defaultText: 'all three', readme: 'Which labels to set. `[audit, warn]` reports without rejecting pods (the dev overlay).' }),
+      v.metadata({ defaultText: 'all three', readme: 'Which labels to set. `[audit, warn]` reports without rejecting pods (the dev overlay).' }),
     ),
     () => [...MODES],
   ),
