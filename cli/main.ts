@@ -197,6 +197,16 @@ export async function main(argv: readonly string[]): Promise<void> {
     },
   );
 
+  parser = parser.command(
+    'schema [kind]',
+    'Print the JSON Schema of a function config (by kind or function name), or without KIND of a whole Pipeline (for editors: schemas/ in the package)',
+    (command) => command.positional('kind', { type: 'string', describe: 'A function kind (SecurityContext) or name (security-context)' }),
+    async (args) => {
+      const { schemaCommand } = await import('./schema.js');
+      process.exitCode = schemaCommand(functions, args.kind);
+    },
+  );
+
   for (const fn of functions) parser = functionCommand(fn, parser);
 
   try {

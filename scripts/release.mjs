@@ -81,6 +81,8 @@ for (const overlay of readdirSync(join(ROOT, 'overlays'))) {
   mkdirSync(join(pluginDir, 'overlays', overlay), { recursive: true });
   copyFileSync(pipeline, join(pluginDir, 'overlays', overlay, 'pipeline.yaml'));
 }
+// The overlays' `yaml-language-server: $schema=../../schemas/pipeline.schema.json` line resolves here too.
+cpSync(join(ROOT, 'schemas'), join(pluginDir, 'schemas'), { recursive: true });
 cpSync(join(ROOT, 'scripts', 'release', 'postrender'), join(pluginDir, 'postrender'));
 chmodSync(join(pluginDir, 'postrender'), 0o755);
 writeFileSync(join(pluginDir, 'plugin.yaml'), pluginManifest(Object.keys(executables)));

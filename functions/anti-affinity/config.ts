@@ -1,8 +1,9 @@
 import { KrmConfigError } from '../../krm/base/errors.js';
-import { describeValue } from '../../krm/base/messages.js';
-import type { OptionSpecs } from '../../krm/function/options.js';
+import { describeValue, didYouMean, firstUnknownKey, unknownName } from '../../krm/base/messages.js';
+import * as v from 'valibot';
+import type { CommonOptionDocs } from '../../krm/function/function.js';
+import type { OptionsOf } from '../../krm/function/options.js';
 import { isPlainMap, type Path } from '../../krm/base/path.js';
-import { nearest } from '../../krm/base/messages.js';
 
 export const FUNCTION_NAME = 'anti-affinity';
 
@@ -50,41 +51,71 @@ export const DEFAULT_MAX_SKEW = 1;
 export const DEFAULT_WHEN_UNSATISFIABLE: WhenUnsatisfiable = 'ScheduleAnyway';
 export const DEFAULT_MIN_REPLICAS = 2;
 
-export const antiAffinityOptions: OptionSpecs = {
-  preferred: {
-    type: 'structured',
-    shape: 'list of {topologyKey, weight}',
-    description: `Preferred pod anti-affinity terms to add (weight 1–100, default ${DEFAULT_WEIGHT}). With none of preferred/required/topologySpread set: [{topologyKey: ${HOSTNAME_TOPOLOGY_KEY}, weight: ${DEFAULT_WEIGHT}}].`,
-  },
-  required: {
-    type: 'structured',
-    shape: 'list of {topologyKey}',
-    description: 'Required pod anti-affinity terms to add: no two pods of the workload share a value of topologyKey.',
-  },
-  topologySpread: {
-    type: 'structured',
-    shape: 'list of {topologyKey, maxSkew, whenUnsatisfiable, nodeTaintsPolicy}',
-    description: `Topology spread constraints to add (maxSkew ≥ 1, default ${DEFAULT_MAX_SKEW}; whenUnsatisfiable DoNotSchedule or ScheduleAnyway, default ${DEFAULT_WHEN_UNSATISFIABLE}; nodeTaintsPolicy Honor or Ignore, left out by default).`,
-  },
-  minReplicas: {
-    type: 'integer',
-    minimum: 1,
-    default: String(DEFAULT_MIN_REPLICAS),
-    description: 'Leave workloads with fewer replicas than this alone (an HPA targeting the workload counts with its minReplicas).',
-  },
-  maxNodes: {
-    type: 'integer',
-    minimum: 1,
-    description: 'The most nodes the workloads can be scheduled on. Required anti-affinity on kubernetes.io/hostname runs at most one pod per node: with maxNodes, replica counts and HPA maxReplicas above it are warned about; unknown by default (then every workload that may need more than one node per pod is warned about).',
-  },
-  setMaxUnavailable: {
-    type: 'boolean',
-    default: 'false',
-    description: 'Set spec.strategy.rollingUpdate.maxUnavailable to 1 on Deployments with required hostname anti-affinity whose maxUnavailable resolves to 0 (their rollout needs a node with no pod of the workload); otherwise they are only warned about.',
-  },
+export const antiAffinityOptions = v.strictObject({
+  preferred: v.optional(
+    v.pipe(
+      v.unknown(),
+      v.description(`Preferred pod anti-affinity terms to add (weight 1–100, default ${DEFAULT_WEIGHT}). With none of preferred/required/topologySpread set: [{topologyKey: ${HOSTNAME_TOPOLOGY_KEY}, weight: ${DEFAULT_WEIGHT}}].`),
+      v.metadata({ shape: 'list of `{topologyKey, weight}`', defaultText: 'see below', readme: 'Preferred anti-affinity terms. `weight` is 1–100, default 100.' }),
+    ),
+  ),
+  required: v.optional(
+    v.pipe(
+      v.unknown(),
+      v.description('Required pod anti-affinity terms to add: no two pods of the workload share a value of topologyKey.'),
+      v.metadata({ shape: 'list of `{topologyKey}`', defaultText: '`[]`', readme: 'Required anti-affinity terms: no two pods of the workload share a value of `topologyKey`. If there are fewer nodes (or zones) than replicas, the extra pods stay Pending.' }),
+    ),
+  ),
+  topologySpread: v.optional(
+    v.pipe(
+      v.unknown(),
+      v.description(`Topology spread constraints to add (maxSkew ≥ 1, default ${DEFAULT_MAX_SKEW}; whenUnsatisfiable DoNotSchedule or ScheduleAnyway, default ${DEFAULT_WHEN_UNSATISFIABLE}; nodeTaintsPolicy Honor or Ignore, left out by default).`),
+      v.metadata({
+        shape: 'list of `{topologyKey, maxSkew, whenUnsatisfiable, nodeTaintsPolicy}`',
+        defaultText: '`[]`',
+        readme: 'Topology spread constraints. `maxSkew` ≥ 1, default 1. `whenUnsatisfiable` is `DoNotSchedule` or `ScheduleAnyway`, default `ScheduleAnyway`. `nodeTaintsPolicy` is `Honor` or `Ignore`; left out by default (Kubernetes then uses `Ignore`). With `Honor`, tainted nodes — a cordoned node during a drain — are not counted as places to spread to.',
+      }),
+    ),
+  ),
+  minReplicas: v.optional(
+    v.pipe(
+      v.number(),
+      v.integer(),
+      v.minValue(1),
+      v.description('Leave workloads with fewer replicas than this alone (an HPA targeting the workload counts with its minReplicas).'),
+      v.metadata({ readme: 'Leave workloads alone that run fewer pods than this (as counted above).' }),
+    ),
+    DEFAULT_MIN_REPLICAS,
+  ),
+  maxNodes: v.optional(
+    v.pipe(
+      v.number(),
+      v.integer(),
+      v.minValue(1),
+      v.description(
+        'The most nodes the workloads can be scheduled on. Required anti-affinity on kubernetes.io/hostname runs at most one pod per node: with maxNodes, replica counts and HPA maxReplicas above it are warned about; unknown by default (then every workload that may need more than one node per pod is warned about).',
+      ),
+      v.metadata({ defaultText: 'unknown', readme: 'The most nodes the workloads can run on. Only used with a `required` term on `kubernetes.io/hostname`: replica counts and HPA `maxReplicas` above it get a warning, and rollouts are not warned about when the cluster has room for a surge pod.' }),
+    ),
+  ),
+  setMaxUnavailable: v.optional(
+    v.pipe(
+      v.boolean(),
+      v.description(
+        'Set spec.strategy.rollingUpdate.maxUnavailable to 1 on Deployments with required hostname anti-affinity whose maxUnavailable resolves to 0 (their rollout needs a node with no pod of the workload); otherwise they are only warned about.',
+      ),
+      v.metadata({ readme: 'With a `required` term on `kubernetes.io/hostname`: set `spec.strategy.rollingUpdate.maxUnavailable: 1` on Deployments whose rollout could not move (see below), instead of only warning.' }),
+    ),
+    false,
+  ),
+});
+
+export const antiAffinityCommonOptionDocs: CommonOptionDocs = {
+  select: 'Which resources to change: `group`, `version`, `kind`, `name` (regex, anchored), `namespace`, `labelSelector`, `annotationSelector`.',
+  podTemplateKinds: 'Extra kinds that embed a pod template (`path` dot-separated, e.g. `spec.template`). They are read like a Deployment: `spec.replicas`, `spec.selector`.',
 };
 
-export function parseAntiAffinityConfig(options: Record<string, unknown>): AntiAffinityConfig {
+export function parseAntiAffinityConfig(options: OptionsOf<typeof antiAffinityOptions>): AntiAffinityConfig {
   const nothingAsked = options.preferred === undefined && options.required === undefined && options.topologySpread === undefined;
   return {
     preferred: nothingAsked
@@ -104,9 +135,9 @@ export function parseAntiAffinityConfig(options: Record<string, unknown>): AntiA
       if (taints) constraint.nodeTaintsPolicy = taints;
       return constraint;
     }),
-    minReplicas: (options.minReplicas as number | undefined) ?? DEFAULT_MIN_REPLICAS,
-    maxNodes: options.maxNodes as number | undefined,
-    setMaxUnavailable: (options.setMaxUnavailable as boolean | undefined) ?? false,
+    minReplicas: options.minReplicas,
+    maxNodes: options.maxNodes,
+    setMaxUnavailable: options.setMaxUnavailable,
   };
 }
 
@@ -127,11 +158,8 @@ function termList<T extends { topologyKey: string }>(
   return raw.map((entry: unknown, index) => {
     const at: Path = [option, index];
     if (!isPlainMap(entry)) fail(`expected a mapping {${fields.join(', ')}}, got ${describeValue(entry)}`, at);
-    for (const key of Object.keys(entry)) {
-      if (fields.includes(key)) continue;
-      const suggestion = nearest(key, fields);
-      fail(`unknown field ${JSON.stringify(key)}${suggestion ? ` — did you mean ${JSON.stringify(suggestion)}?` : ` (valid fields: ${fields.join(', ')})`}`, [...at, key]);
-    }
+    const unknown = firstUnknownKey(entry, fields);
+    if (unknown !== undefined) fail(unknownName('field', unknown, fields, 'valid fields:'), [...at, unknown]);
     const term = parse(entry, at);
     // Kubernetes would accept two terms on one key, but the second could only repeat or contradict the first.
     if (seen.has(term.topologyKey)) fail(`topologyKey ${JSON.stringify(term.topologyKey)} is listed twice in ${option}`, [...at, 'topologyKey']);
@@ -157,6 +185,5 @@ function wholeNumber(value: unknown, at: Path, fallback: number, minimum: number
 function oneOf<T extends string>(value: unknown, at: Path, allowed: readonly T[]): T | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
-  const suggestion = typeof value === 'string' ? nearest(value, allowed) : undefined;
-  return fail(`expected ${allowed.join(' or ')}, got ${describeValue(value)}${suggestion ? ` — did you mean ${JSON.stringify(suggestion)}?` : ''}`, at);
+  return fail(`expected ${allowed.join(' or ')}, got ${describeValue(value)}${typeof value === 'string' ? didYouMean(value, allowed) : ''}`, at);
 }

@@ -1,5 +1,5 @@
 import { defineFunction, type FunctionContext } from '../../krm/function/function.js';
-import { antiAffinityOptions, FUNCTION_NAME, parseAntiAffinityConfig, type AntiAffinityConfig } from './config.js';
+import { antiAffinityCommonOptionDocs, antiAffinityOptions, FUNCTION_NAME, parseAntiAffinityConfig, type AntiAffinityConfig } from './config.js';
 import { mergeTerms } from './merge.js';
 import { ReplicaCounter } from './replicas.js';
 import { checkOnePodPerNode, requiresOnePodPerNode } from './required-hostname.js';
@@ -39,7 +39,7 @@ function run(context: FunctionContext<AntiAffinityConfig>): void {
   }
 }
 
-export const antiAffinity = defineFunction<AntiAffinityConfig>({
+export const antiAffinity = defineFunction({
   name: FUNCTION_NAME,
   kind: 'AntiAffinity',
   summary: "Spread a workload's replicas over nodes and zones: add pod anti-affinity and topology spread constraints selected by its spec.selector.",
@@ -54,6 +54,7 @@ export const antiAffinity = defineFunction<AntiAffinityConfig>({
     '  whenUnsatisfiable: DoNotSchedule',
   ].join('\n'),
   options: antiAffinityOptions,
+  commonOptionDocs: antiAffinityCommonOptionDocs,
   parseConfig: parseAntiAffinityConfig,
   run,
 });

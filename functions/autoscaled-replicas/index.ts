@@ -2,7 +2,7 @@ import { defineFunction, type FunctionContext } from '../../krm/function/functio
 import { ReplicaCounter } from '../anti-affinity/replicas.js';
 import { BudgetIndex } from '../pod-disruption-budget/budgets.js';
 import { workloadsOf } from '../pod-disruption-budget/workloads.js';
-import { autoscaledReplicasOptions, FUNCTION_NAME, parseAutoscaledReplicasConfig, type AutoscaledReplicasConfig } from './config.js';
+import { autoscaledReplicasCommonOptionDocs, autoscaledReplicasOptions, FUNCTION_NAME, parseAutoscaledReplicasConfig, type AutoscaledReplicasConfig } from './config.js';
 import { drainNeed } from './drain.js';
 
 const REPLICAS = ['spec', 'replicas'];
@@ -44,12 +44,13 @@ function run(context: FunctionContext<AutoscaledReplicasConfig>): void {
   }
 }
 
-export const autoscaledReplicas = defineFunction<AutoscaledReplicasConfig>({
+export const autoscaledReplicas = defineFunction({
   name: FUNCTION_NAME,
   kind: 'AutoscaledReplicas',
   summary: 'Remove spec.replicas from workloads a HorizontalPodAutoscaler in the stream targets, so upgrades stop resetting the count it chose; warn when its minReplicas leaves no replica through a drain.',
   example: ['apiVersion: krmkit.dev/v1alpha1', 'kind: AutoscaledReplicas'].join('\n'),
   options: autoscaledReplicasOptions,
+  commonOptionDocs: autoscaledReplicasCommonOptionDocs,
   parseConfig: parseAutoscaledReplicasConfig,
   run,
 });

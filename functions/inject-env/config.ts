@@ -1,13 +1,16 @@
 import { KrmConfigError } from '../../krm/base/errors.js';
 import { describeValue } from '../../krm/base/messages.js';
-import type { OptionSpecs } from '../../krm/function/options.js';
+import * as v from 'valibot';
+import type { CommonOptionDocs } from '../../krm/function/function.js';
+import type { OptionsOf } from '../../krm/function/options.js';
 import { formatPath, isPlainMap, type Path } from '../../krm/base/path.js';
 import { envFromIdentity, envFromKind, parseEnvFromSource, parseEnvVar, type EnvFromSource, type EnvVar } from './env-var-shape.js';
 
 export const FUNCTION_NAME = 'inject-env';
 
 /** What to do when a container already has a variable (or envFrom source) the config injects, set differently. */
-export type OnConflict = 'override' | 'keep' | 'error';
+export const ON_CONFLICT = ['override', 'keep', 'error'] as const;
+export type OnConflict = (typeof ON_CONFLICT)[number];
 
 export interface InjectEnvConfig {
   /** Injected in this order, after the container's own variables. */
@@ -20,40 +23,55 @@ export interface InjectEnvConfig {
   onConflict: OnConflict;
 }
 
-export const injectEnvOptions: OptionSpecs = {
-  env: {
-    type: 'structured',
-    shape: 'list of EnvVar, or a {NAME: value} mapping',
-    description: 'Variables to inject: Kubernetes EnvVar entries ({name, value} or {name, valueFrom: {secretKeyRef|configMapKeyRef|fieldRef|resourceFieldRef}}), or a {NAME: "value"} mapping as a shorthand for plain values.',
-  },
-  envFrom: {
-    type: 'structured',
-    shape: 'list of EnvFromSource',
-    description: 'Sources to inject: Kubernetes EnvFromSource entries ({configMapRef: {name}} or {secretRef: {name}}, optional prefix).',
-  },
-  containers: { type: 'stringList', description: 'Only containers with these names (default: every container).' },
-  initContainers: { type: 'boolean', default: 'false', description: 'Inject into initContainers too (including sidecars).' },
-  onConflict: {
-    type: 'string',
-    enum: ['override', 'keep', 'error'],
-    default: 'override',
-    description: 'A variable or envFrom source the container already has, set differently: override replaces it in place; keep leaves it; error reports an error.',
-  },
+const ENV_DOCS = 'https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#environment-variables';
+
+export const injectEnvOptions = v.strictObject({
+  env: v.optional(
+    v.pipe(
+      v.unknown(),
+      v.description('Variables to inject: Kubernetes EnvVar entries ({name, value} or {name, valueFrom: {secretKeyRef|configMapKeyRef|fieldRef|resourceFieldRef}}), or a {NAME: "value"} mapping as a shorthand for plain values.'),
+      v.metadata({
+        shape: `list of [EnvVar](${ENV_DOCS}), or a \`{NAME: value}\` mapping`,
+        readme:
+          'Variables to inject. Each entry is `{name, value}`, `{name, valueFrom}` with exactly one of `secretKeyRef {name, key, optional}`, `configMapKeyRef {name, key, optional}`, `fieldRef {fieldPath, apiVersion}`, `resourceFieldRef {resource, containerName, divisor}`, or `{name}` alone (an empty value). The mapping `{PROD: "true"}` is shorthand for `[{name: PROD, value: "true"}]`.',
+      }),
+    ),
+  ),
+  envFrom: v.optional(
+    v.pipe(
+      v.unknown(),
+      v.description('Sources to inject: Kubernetes EnvFromSource entries ({configMapRef: {name}} or {secretRef: {name}}, optional prefix).'),
+      v.metadata({ shape: `list of [EnvFromSource](${ENV_DOCS})`, readme: 'Sources to inject: `{configMapRef: {name, optional}}` or `{secretRef: {name, optional}}`, each with an optional `prefix`.' }),
+    ),
+  ),
+  containers: v.optional(
+    v.pipe(v.array(v.string()), v.description('Only containers with these names (default: every container).'), v.metadata({ defaultText: 'every container', readme: 'Only containers with these names.' })),
+    () => [],
+  ),
+  initContainers: v.optional(v.pipe(v.boolean(), v.description('Inject into initContainers too (including sidecars).'), v.metadata({ readme: 'Inject into `initContainers` too.' })), false),
+  onConflict: v.optional(
+    v.pipe(
+      v.picklist(ON_CONFLICT),
+      v.description('A variable or envFrom source the container already has, set differently: override replaces it in place; keep leaves it; error reports an error.'),
+      v.metadata({ readme: 'What to do with a variable or envFrom source the container already has, set differently.' }),
+    ),
+    'override',
+  ),
+});
+
+export const injectEnvCommonOptionDocs: CommonOptionDocs = {
+  select: 'Which resources to touch (`{group, version, kind, name, namespace, labelSelector, annotationSelector}`), as in every krmkit function.',
+  selectDefault: 'all resources',
+  podTemplateKinds: 'Extra kinds that embed a pod template.',
 };
 
-export function parseInjectEnvConfig(options: Record<string, unknown>): InjectEnvConfig {
+export function parseInjectEnvConfig(options: OptionsOf<typeof injectEnvOptions>): InjectEnvConfig {
   const env = parseEnvList(options.env);
   const envFrom = parseEnvFromList(options.envFrom);
   if (env.length === 0 && envFrom.length === 0) {
     throw new KrmConfigError(FUNCTION_NAME, 'nothing to inject: give env (e.g. [{name: PROD, value: "true"}]) or envFrom');
   }
-  return {
-    env,
-    envFrom,
-    containers: (options.containers as string[] | undefined) ?? [],
-    initContainers: (options.initContainers as boolean | undefined) ?? false,
-    onConflict: (options.onConflict as OnConflict | undefined) ?? 'override',
-  };
+  return { env, envFrom, containers: options.containers, initContainers: options.initContainers, onConflict: options.onConflict };
 }
 
 function parseEnvList(raw: unknown): EnvVar[] {

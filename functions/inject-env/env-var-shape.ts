@@ -1,7 +1,6 @@
 import { KrmConfigError } from '../../krm/base/errors.js';
-import { describeValue } from '../../krm/base/messages.js';
+import { describeValue, firstUnknownKey, unknownName } from '../../krm/base/messages.js';
 import { isPlainMap, type Path } from '../../krm/base/path.js';
-import { nearest } from '../../krm/base/messages.js';
 
 /**
  * The shapes of Kubernetes `EnvVar` and `EnvFromSource` (core/v1), checked field by field
@@ -60,11 +59,8 @@ function failWith(functionName: string): Fail {
 }
 
 function rejectUnknownKeys(fail: Fail, value: Record<string, unknown>, known: readonly string[], at: Path): void {
-  for (const key of Object.keys(value)) {
-    if (known.includes(key)) continue;
-    const suggestion = nearest(key, known);
-    fail(`unknown field ${JSON.stringify(key)}${suggestion ? ` — did you mean ${JSON.stringify(suggestion)}?` : ` (expected ${known.join(', ')})`}`, [...at, key]);
-  }
+  const unknown = firstUnknownKey(value, known);
+  if (unknown !== undefined) fail(unknownName('field', unknown, known, 'expected'), [...at, unknown]);
 }
 
 function checkFields(fail: Fail, value: unknown, rules: Readonly<Record<string, FieldRule>>, at: Path): Record<string, unknown> {

@@ -1,6 +1,6 @@
 import { defineFunction, type FunctionContext } from '../../krm/function/function.js';
 import type { ContainerListName } from '../../krm/kube/pod-template.js';
-import { FUNCTION_NAME, injectEnvOptions, parseInjectEnvConfig, type InjectEnvConfig } from './config.js';
+import { FUNCTION_NAME, injectEnvCommonOptionDocs, injectEnvOptions, parseInjectEnvConfig, type InjectEnvConfig } from './config.js';
 import { EnvFromKeys } from './env-from-keys.js';
 import { injectIntoContainer } from './inject-container.js';
 
@@ -30,7 +30,7 @@ function run(context: FunctionContext<InjectEnvConfig>): void {
   }
 }
 
-export const injectEnv = defineFunction<InjectEnvConfig>({
+export const injectEnv = defineFunction({
   name: FUNCTION_NAME,
   kind: 'InjectEnv',
   summary: 'Inject environment variables (env, envFrom) into the containers of every workload, with a choice of override, keep or error on conflicts.',
@@ -48,6 +48,7 @@ export const injectEnv = defineFunction<InjectEnvConfig>({
     'onConflict: override',
   ].join('\n'),
   options: injectEnvOptions,
+  commonOptionDocs: injectEnvCommonOptionDocs,
   // Hook pods need the same environment as the release's pods (a migration reads PROD too).
   editsHooks: true,
   parseConfig: parseInjectEnvConfig,

@@ -1,8 +1,9 @@
 import { KrmConfigError } from '../../krm/base/errors.js';
-import { describeValue } from '../../krm/base/messages.js';
-import type { OptionSpecs } from '../../krm/function/options.js';
+import { describeValue, didYouMean, firstUnknownKey, unknownName } from '../../krm/base/messages.js';
+import * as v from 'valibot';
+import type { CommonOptionDocs } from '../../krm/function/function.js';
+import type { OptionsOf } from '../../krm/function/options.js';
 import { isPlainMap, type Path } from '../../krm/base/path.js';
-import { nearest } from '../../krm/base/messages.js';
 import { dnsLabel } from '../../krm/model/generated-object.js';
 import { parsePorts, type PolicyPort } from './ports.js';
 
@@ -79,95 +80,57 @@ export const DEFAULT_INGRESS_CONTROLLERS: ClusterPeer[] = [
   },
 ];
 
-export const networkPolicyOptions: OptionSpecs = {
-  defaultDeny: {
-    type: 'stringList',
-    description: 'Directions to deny by default in every namespace of the stream: Ingress, Egress or both. The allow rules of a direction are generated only when it is denied.',
-  },
-  allowDNS: { type: 'boolean', default: 'false', description: 'Allow egress to kube-dns on UDP and TCP 53 (needs defaultDeny Egress).' },
-  dns: {
-    type: 'structured',
-    shape: '{namespaceSelector, podSelector} (label maps)',
-    description: 'Where DNS runs (default: namespace kubernetes.io/metadata.name=kube-system, pods k8s-app=kube-dns).',
-  },
-  allowSameNamespace: { type: 'boolean', default: 'false', description: 'Allow pods of a namespace to reach its workloads on the ports their Services expose.' },
-  ingressControllers: {
-    type: 'structured',
-    shape: 'list of {namespaceSelector, podSelector} (label maps)',
-    description: 'Ingress controller pods allowed to reach workloads behind an Ingress of the stream (default: ingress-nginx; [] turns it off).',
-  },
-  flows: {
-    type: 'structured',
-    shape: 'list of {name, from: {namespace, podSelector}, to: {namespace, podSelector} or {cidr}, ports}',
-    description: 'Declared traffic: ingress on the receiving workloads of the stream, and egress on the sending ones when Egress is denied; `to: {cidr}` allows egress outside the cluster.',
-  },
-  namespaceDefaultDeny: {
-    type: 'boolean',
-    default: 'false',
-    description: 'Also deny by default every pod of a Namespace the stream itself contains (one `<namespace>-default-deny` policy), never in a system namespace. Off: only the stream\'s workloads are isolated.',
-  },
-  systemNamespaces: { type: 'stringList', description: 'Namespaces that never get a namespace-wide policy (default: kube-system, kube-public, kube-node-lease).' },
-  allowControlPlane: {
-    type: 'boolean',
-    default: 'true',
-    description: 'Allow the API server to reach the Services named by webhook configurations, APIServices and CRD conversion webhooks of the stream.',
-  },
-  controlPlaneCIDRs: { type: 'stringList', description: 'Where the API server calls from (default: anywhere, since it is not a pod).' },
-  allowAPIServer: {
-    type: 'boolean',
-    default: 'true',
-    description: 'Allow egress to the API server for workloads whose ServiceAccount a (Cluster)RoleBinding of the stream binds and that mount its token.',
-  },
-  apiServerCIDRs: { type: 'stringList', description: 'API server addresses (default: any address).' },
-  apiServerPorts: { type: 'structured', shape: 'list of ports', description: 'API server ports as policies see them after DNAT (default: [443, 6443]).' },
-  allowKubelets: { type: 'boolean', default: 'true', description: 'Allow egress to kubelets (TCP 10250) for workloads whose RBAC grants nodes/metrics, nodes/stats or nodes/proxy.' },
-  allowExternalIngress: {
-    type: 'boolean',
-    default: 'true',
-    description: 'Allow ingress from anywhere on the target ports of LoadBalancer and NodePort Services and Services with externalIPs.',
-  },
-  externalIngressCIDRs: { type: 'stringList', description: 'Sources allowed through LoadBalancer/NodePort/externalIPs Services (default: anywhere).' },
-  allowIngressControllerEgress: {
-    type: 'boolean',
-    default: 'true',
-    description: 'Allow an ingress controller of the stream (named by an IngressClass of the stream, or matching ingressControllers) egress to pods in every namespace.',
-  },
-  allowReferences: {
-    type: 'boolean',
-    default: 'true',
-    description: 'Allow traffic to Services a workload names in env values, args, command or the data of ConfigMaps it uses (svc, svc.ns, svc.ns.svc[.cluster.local], with scheme and port): egress on the caller, ingress on the callee.',
-  },
-  respectExistingPolicies: {
-    type: 'boolean',
-    default: 'true',
-    description: 'When egress is denied, give the stream\'s workloads the egress matching every ingress an existing NetworkPolicy of the stream grants them.',
-  },
+export const networkPolicyOptions = v.strictObject({
+  defaultDeny: v.optional(v.pipe(v.array(v.string()), v.description('Directions to deny by default in every namespace of the stream: Ingress, Egress or both. The allow rules of a direction are generated only when it is denied.'), v.metadata({ shape: 'list of `Ingress`, `Egress`', readme: 'Directions each workload\'s policy denies. Nothing is generated without it.' })), () => []),
+  allowDNS: v.optional(v.pipe(v.boolean(), v.description('Allow egress to kube-dns on UDP and TCP 53 (needs defaultDeny Egress).'), v.metadata({ readme: 'Egress to DNS on UDP and TCP 53. Needs `defaultDeny` to include `Egress` (a config error otherwise).' })), false),
+  dns: v.optional(v.pipe(v.unknown(), v.description('Where DNS runs (default: namespace kubernetes.io/metadata.name=kube-system, pods k8s-app=kube-dns).'), v.metadata({ shape: '`{namespaceSelector, podSelector}` (label maps)', defaultText: '`{namespaceSelector: {kubernetes.io/metadata.name: kube-system}, podSelector: {k8s-app: kube-dns}}`', readme: 'Where DNS runs. The default matches kubeadm, EKS, GKE, AKS and kind.' }))),
+  allowSameNamespace: v.optional(v.pipe(v.boolean(), v.description('Allow pods of a namespace to reach its workloads on the ports their Services expose.'), v.metadata({ readme: 'The `same-namespace` rule.' })), false),
+  ingressControllers: v.optional(v.pipe(v.unknown(), v.description('Ingress controller pods allowed to reach workloads behind an Ingress of the stream (default: ingress-nginx; [] turns it off).'), v.metadata({ shape: 'list of `{namespaceSelector, podSelector}` (label maps)', defaultText: 'ingress-nginx: `{namespaceSelector: {kubernetes.io/metadata.name: ingress-nginx}, podSelector: {app.kubernetes.io/name: ingress-nginx, app.kubernetes.io/component: controller}}`', readme: 'Who may reach workloads behind an Ingress of the stream; a workload of the stream matching one is an ingress controller. `[]` turns it off.' }))),
+  flows: v.optional(v.pipe(v.unknown(), v.description('Declared traffic: ingress on the receiving workloads of the stream, and egress on the sending ones when Egress is denied; `to: {cidr}` allows egress outside the cluster.'), v.metadata({ shape: 'list of `{name, from, to, ports}`', defaultText: '`[]`', readme: 'Declared traffic. `from` is `{namespace, podSelector}`; `to` is `{namespace, podSelector}` or `{cidr}`; `ports` a list of `8080`, `"53/UDP"`, a container port name, or `{port, protocol}` (protocol defaults to TCP; no ports: every port). `name` (lowercase, digits, `-`) defaults to the ends\' label values, e.g. `frontend-to-backend`. A flow lands on the workloads of the stream its ends select.' }))),
+  namespaceDefaultDeny: v.optional(v.pipe(v.boolean(), v.description('Also deny by default every pod of a Namespace the stream itself contains (one `<namespace>-default-deny` policy), never in a system namespace. Off: only the stream\'s workloads are isolated.'), v.metadata({ readme: 'Also one `<namespace>-default-deny` (`podSelector: {}`, with DNS egress) for each Namespace the stream contains, except `systemNamespaces`.' })), false),
+  systemNamespaces: v.optional(v.pipe(v.array(v.string()), v.description('Namespaces that never get a namespace-wide policy (default: kube-system, kube-public, kube-node-lease).'), v.metadata({ defaultText: '`kube-system, kube-public, kube-node-lease`', readme: 'Never a namespace-wide policy there.' })), () => [...DEFAULT_SYSTEM_NAMESPACES]),
+  allowControlPlane: v.optional(v.pipe(v.boolean(), v.description('Allow the API server to reach the Services named by webhook configurations, APIServices and CRD conversion webhooks of the stream.'), v.metadata({ readme: 'The `control-plane` rule.' })), true),
+  controlPlaneCIDRs: v.optional(v.pipe(v.array(v.string()), v.description('Where the API server calls from (default: anywhere, since it is not a pod).'), v.metadata({ shape: 'list of CIDRs', defaultText: 'any source', readme: 'Where the API server calls from.' })), () => []),
+  allowAPIServer: v.optional(v.pipe(v.boolean(), v.description('Allow egress to the API server for workloads whose ServiceAccount a (Cluster)RoleBinding of the stream binds and that mount its token.'), v.metadata({ readme: 'The `api-server` rule.' })), true),
+  apiServerCIDRs: v.optional(v.pipe(v.array(v.string()), v.description('API server addresses (default: any address).'), v.metadata({ shape: 'list of CIDRs', defaultText: 'any address', readme: 'API server endpoints.' })), () => []),
+  apiServerPorts: v.optional(v.pipe(v.unknown(), v.description('API server ports as policies see them after DNAT (default: [443, 6443]).'), v.metadata({ shape: 'list of ports', defaultText: '`[443, 6443]`', readme: 'API server ports after DNAT.' }))),
+  allowKubelets: v.optional(v.pipe(v.boolean(), v.description('Allow egress to kubelets (TCP 10250) for workloads whose RBAC grants nodes/metrics, nodes/stats or nodes/proxy.'), v.metadata({ readme: 'The `kubelet` rule (TCP 10250).' })), true),
+  allowExternalIngress: v.optional(v.pipe(v.boolean(), v.description('Allow ingress from anywhere on the target ports of LoadBalancer and NodePort Services and Services with externalIPs.'), v.metadata({ readme: 'The `external` rule.' })), true),
+  externalIngressCIDRs: v.optional(v.pipe(v.array(v.string()), v.description('Sources allowed through LoadBalancer/NodePort/externalIPs Services (default: anywhere).'), v.metadata({ shape: 'list of CIDRs', defaultText: 'anywhere', readme: 'Sources allowed through LoadBalancer/NodePort/externalIPs Services.' })), () => []),
+  allowIngressControllerEgress: v.optional(v.pipe(v.boolean(), v.description('Allow an ingress controller of the stream (named by an IngressClass of the stream, or matching ingressControllers) egress to pods in every namespace.'), v.metadata({ readme: 'The `ingress-controller` rule.' })), true),
+  allowReferences: v.optional(v.pipe(v.boolean(), v.description('Allow traffic to Services a workload names in env values, args, command or the data of ConfigMaps it uses (svc, svc.ns, svc.ns.svc[.cluster.local], with scheme and port): egress on the caller, ingress on the callee.'), v.metadata({ readme: 'The `reference` rule and its warnings.' })), true),
+  respectExistingPolicies: v.optional(v.pipe(v.boolean(), v.description('When egress is denied, give the stream\'s workloads the egress matching every ingress an existing NetworkPolicy of the stream grants them.'), v.metadata({ readme: 'The `existing-policy` rule.' })), true),
+});
+
+export const networkPolicyCommonOptionDocs: CommonOptionDocs = {
+  select: 'Which workloads get policies or warnings. Everything else is always read.',
+  podTemplateKinds: 'Extra kinds embedding a pod template.',
 };
 
 const DIRECTIONS: readonly Direction[] = ['Ingress', 'Egress'];
 
-export function parseNetworkPolicyConfig(options: Record<string, unknown>): NetworkPolicyConfig {
-  const defaultDeny = parseDirections((options.defaultDeny as string[] | undefined) ?? []);
+export function parseNetworkPolicyConfig(options: OptionsOf<typeof networkPolicyOptions>): NetworkPolicyConfig {
+  const defaultDeny = parseDirections(options.defaultDeny);
   const config: NetworkPolicyConfig = {
     defaultDeny,
-    allowDNS: (options.allowDNS as boolean | undefined) ?? false,
+    allowDNS: options.allowDNS,
     dns: options.dns === undefined || options.dns === null ? DEFAULT_DNS : parseClusterPeer(options.dns, ['dns']),
-    allowSameNamespace: (options.allowSameNamespace as boolean | undefined) ?? false,
+    allowSameNamespace: options.allowSameNamespace,
     ingressControllers: parseIngressControllers(options.ingressControllers),
     flows: parseFlows(options.flows),
-    namespaceDefaultDeny: (options.namespaceDefaultDeny as boolean | undefined) ?? false,
-    systemNamespaces: (options.systemNamespaces as string[] | undefined) ?? DEFAULT_SYSTEM_NAMESPACES,
-    allowControlPlane: (options.allowControlPlane as boolean | undefined) ?? true,
+    namespaceDefaultDeny: options.namespaceDefaultDeny,
+    systemNamespaces: options.systemNamespaces,
+    allowControlPlane: options.allowControlPlane,
     controlPlaneCIDRs: parseCIDRs(options.controlPlaneCIDRs, 'controlPlaneCIDRs'),
-    allowAPIServer: (options.allowAPIServer as boolean | undefined) ?? true,
+    allowAPIServer: options.allowAPIServer,
     apiServerCIDRs: parseCIDRs(options.apiServerCIDRs, 'apiServerCIDRs'),
     apiServerPorts: options.apiServerPorts === undefined || options.apiServerPorts === null ? DEFAULT_API_SERVER_PORTS : parsePorts(options.apiServerPorts, ['apiServerPorts']),
-    allowKubelets: (options.allowKubelets as boolean | undefined) ?? true,
-    allowExternalIngress: (options.allowExternalIngress as boolean | undefined) ?? true,
+    allowKubelets: options.allowKubelets,
+    allowExternalIngress: options.allowExternalIngress,
     externalIngressCIDRs: parseCIDRs(options.externalIngressCIDRs, 'externalIngressCIDRs'),
-    allowIngressControllerEgress: (options.allowIngressControllerEgress as boolean | undefined) ?? true,
-    allowReferences: (options.allowReferences as boolean | undefined) ?? true,
-    respectExistingPolicies: (options.respectExistingPolicies as boolean | undefined) ?? true,
+    allowIngressControllerEgress: options.allowIngressControllerEgress,
+    allowReferences: options.allowReferences,
+    respectExistingPolicies: options.respectExistingPolicies,
   };
   // Any NetworkPolicy isolates the pods it selects in its direction, so an allow rule
   // without the matching deny would silently cut every other connection of those pods.
@@ -189,8 +152,8 @@ export const DEFAULT_API_SERVER_PORTS: PolicyPort[] = [
 
 const CIDR = /^(\d{1,3}(\.\d{1,3}){3}\/\d{1,2}|[0-9a-fA-F:]+\/\d{1,3})$/;
 
-function parseCIDRs(raw: unknown, field: string): string[] {
-  return ((raw as string[] | undefined) ?? []).map((cidr, index) => parseCIDR(cidr, [field, index]));
+function parseCIDRs(cidrs: readonly string[], field: string): string[] {
+  return cidrs.map((cidr, index) => parseCIDR(cidr, [field, index]));
 }
 
 function parseCIDR(raw: unknown, path: Path): string {
@@ -201,12 +164,7 @@ function parseCIDR(raw: unknown, path: Path): string {
 function parseDirections(values: readonly string[]): Direction[] {
   values.forEach((value, index) => {
     if (!(DIRECTIONS as readonly string[]).includes(value)) {
-      const suggestion = nearest(value, DIRECTIONS);
-      throw new KrmConfigError(
-        FUNCTION_NAME,
-        `${JSON.stringify(value)} is not a direction (Ingress or Egress)${suggestion ? ` — did you mean ${JSON.stringify(suggestion)}?` : ''}`,
-        ['defaultDeny', index],
-      );
+      throw new KrmConfigError(FUNCTION_NAME, `${JSON.stringify(value)} is not a direction (Ingress or Egress)${didYouMean(value, DIRECTIONS)}`, ['defaultDeny', index]);
     }
   });
   return DIRECTIONS.filter((direction) => values.includes(direction));
@@ -303,13 +261,6 @@ function expectMap(raw: unknown, path: Path, what: string): Record<string, unkno
 }
 
 function checkKeys(map: Record<string, unknown>, allowed: readonly string[], path: Path): void {
-  for (const key of Object.keys(map)) {
-    if (allowed.includes(key)) continue;
-    const suggestion = nearest(key, allowed);
-    throw new KrmConfigError(
-      FUNCTION_NAME,
-      `unknown field ${JSON.stringify(key)}${suggestion ? ` — did you mean ${JSON.stringify(suggestion)}?` : ` (fields: ${allowed.join(', ')})`}`,
-      [...path, key],
-    );
-  }
+  const unknown = firstUnknownKey(map, allowed);
+  if (unknown !== undefined) throw new KrmConfigError(FUNCTION_NAME, unknownName('field', unknown, allowed, 'fields:'), [...path, unknown]);
 }

@@ -1,5 +1,5 @@
 import { defineFunction, type FunctionContext } from '../../krm/function/function.js';
-import { networkPolicyOptions, parseNetworkPolicyConfig, type NetworkPolicyConfig } from './config.js';
+import { networkPolicyCommonOptionDocs, networkPolicyOptions, parseNetworkPolicyConfig, type NetworkPolicyConfig } from './config.js';
 import { deriveEvidence, ingressControllersOf } from './evidence.js';
 import { isGenerated, PolicyIndex } from './existing-policies.js';
 import { ingressBackendsOf } from './ingress-backends.js';
@@ -46,7 +46,7 @@ function run(context: FunctionContext<NetworkPolicyConfig>): void {
   }
 }
 
-export const networkPolicy = defineFunction<NetworkPolicyConfig>({
+export const networkPolicy = defineFunction({
   name: 'network-policy',
   kind: 'NetworkPolicies',
   summary:
@@ -62,6 +62,7 @@ export const networkPolicy = defineFunction<NetworkPolicyConfig>({
     '  ports: [8080]',
   ].join('\n'),
   options: networkPolicyOptions,
+  commonOptionDocs: networkPolicyCommonOptionDocs,
   parseConfig: parseNetworkPolicyConfig,
   run,
 });

@@ -4,7 +4,7 @@ import { ReplicaCounter } from '../anti-affinity/replicas.js';
 import { isSpreadable } from '../anti-affinity/workload.js';
 import { budgetName, renderBudget } from './budget.js';
 import { allowedEvictions, BudgetIndex, type Budget } from './budgets.js';
-import { FUNCTION_NAME, parsePodDisruptionBudgetConfig, podDisruptionBudgetOptions, type PodDisruptionBudgetConfig } from './config.js';
+import { FUNCTION_NAME, parsePodDisruptionBudgetConfig, podDisruptionBudgetCommonOptionDocs, podDisruptionBudgetOptions, type PodDisruptionBudgetConfig } from './config.js';
 import { workloadsOf } from './workloads.js';
 
 function run(context: FunctionContext<PodDisruptionBudgetConfig>): void {
@@ -93,12 +93,13 @@ function nameKey(namespace: string, name: string): string {
   return JSON.stringify([namespace, name]);
 }
 
-export const podDisruptionBudget = defineFunction<PodDisruptionBudgetConfig>({
+export const podDisruptionBudget = defineFunction({
   name: FUNCTION_NAME,
   kind: 'PodDisruptionBudgets',
   summary: "Generate a policy/v1 PodDisruptionBudget per replicated workload, selecting exactly its spec.selector, so node drains keep replicas running.",
   example: ['apiVersion: krmkit.dev/v1alpha1', 'kind: PodDisruptionBudgets', 'maxUnavailable: 1', 'unhealthyPodEvictionPolicy: AlwaysAllow'].join('\n'),
   options: podDisruptionBudgetOptions,
+  commonOptionDocs: podDisruptionBudgetCommonOptionDocs,
   parseConfig: parsePodDisruptionBudgetConfig,
   run,
 });

@@ -1,6 +1,7 @@
 import { KrmConfigError } from '../../krm/base/errors.js';
-import type { OptionSpecs } from '../../krm/function/options.js';
-import { nearest } from '../../krm/base/messages.js';
+import * as v from 'valibot';
+import type { CommonOptionDocs } from '../../krm/function/function.js';
+import type { OptionsOf } from '../../krm/function/options.js';
 
 export const FUNCTION_NAME = 'pod-security-labels';
 
@@ -22,26 +23,42 @@ export interface PodSecurityLabelsConfig {
 
 export const DEFAULT_VERSION = 'latest';
 
-export const podSecurityLabelsOptions: OptionSpecs = {
-  profile: {
-    type: 'string',
-    enum: LEVELS,
-    description: "Level to label namespaces with. Default: the profile of the pipeline's security-context step (a run without one must set it).",
-  },
-  modes: { type: 'stringList', default: MODES.join(','), description: 'Which labels to set: enforce (reject pods), audit (audit log), warn (warn the client).' },
-  version: { type: 'string', default: DEFAULT_VERSION, description: 'Value of the -version labels: latest, or a Kubernetes minor version such as v1.31.' },
+export const podSecurityLabelsOptions = v.strictObject({
+  profile: v.optional(
+    v.pipe(
+      v.picklist(LEVELS),
+      v.description("Level to label namespaces with. Default: the profile of the pipeline's security-context step (a run without one must set it)."),
+      v.metadata({ defaultText: "the security-context step's", readme: 'The level to label with.' }),
+    ),
+  ),
+  modes: v.optional(
+    v.pipe(
+      v.array(v.picklist(MODES)),
+      v.description('Which labels to set: enforce (reject pods), audit (audit log), warn (warn the client).'),
+      v.metadata({ defaultText: 'all three', readme: 'Which labels to set. `[audit, warn]` reports without rejecting pods (the dev overlay).' }),
+    ),
+    () => [...MODES],
+  ),
+  version: v.optional(
+    v.pipe(
+      v.string(),
+      v.description('Value of the -version labels: latest, or a Kubernetes minor version such as v1.31.'),
+      v.metadata({ shape: '`latest` or `v1.<minor>`', readme: 'Value of the `-version` labels it sets: the Kubernetes version whose definition of the level applies.' }),
+    ),
+    DEFAULT_VERSION,
+  ),
+});
+
+export const podSecurityLabelsCommonOptionDocs: CommonOptionDocs = {
+  select: 'Which Namespaces to label.',
+  podTemplateKinds: 'Accepted like every function; not used (it labels Namespaces, not pods).',
 };
 
-export function parsePodSecurityLabelsConfig(options: Record<string, unknown>): PodSecurityLabelsConfig {
-  const modes = ((options.modes as string[] | undefined) ?? [...MODES]).map((mode, index) => {
-    if ((MODES as readonly string[]).includes(mode)) return mode as Mode;
-    const suggestion = nearest(mode, MODES);
-    throw new KrmConfigError(FUNCTION_NAME, `${JSON.stringify(mode)} is not one of ${MODES.join(', ')}${suggestion ? ` — did you mean ${JSON.stringify(suggestion)}?` : ''}`, ['modes', index]);
-  });
-  if (modes.length === 0) throw new KrmConfigError(FUNCTION_NAME, `expected at least one of ${MODES.join(', ')}`, ['modes']);
-  const version = (options.version as string | undefined) ?? DEFAULT_VERSION;
+export function parsePodSecurityLabelsConfig(options: OptionsOf<typeof podSecurityLabelsOptions>): PodSecurityLabelsConfig {
+  if (options.modes.length === 0) throw new KrmConfigError(FUNCTION_NAME, `expected at least one of ${MODES.join(', ')}`, ['modes']);
+  const { version } = options;
   if (version !== 'latest' && !/^v1\.\d+$/.test(version)) throw new KrmConfigError(FUNCTION_NAME, `expected latest or a version such as v1.31, got ${JSON.stringify(version)}`, ['version']);
-  const config: PodSecurityLabelsConfig = { modes: [...new Set(modes)], version };
-  if (options.profile !== undefined) config.profile = options.profile as Level;
+  const config: PodSecurityLabelsConfig = { modes: [...new Set(options.modes)], version };
+  if (options.profile !== undefined) config.profile = options.profile;
   return config;
 }

@@ -1,6 +1,6 @@
 import { defineFunction, type FunctionContext } from '../../krm/function/function.js';
 import type { SecurityContextConfig } from '../security-context/config.js';
-import { FUNCTION_NAME, LEVELS, parsePodSecurityLabelsConfig, podSecurityLabelsOptions, type Level, type PodSecurityLabelsConfig } from './config.js';
+import { FUNCTION_NAME, LEVELS, parsePodSecurityLabelsConfig, podSecurityLabelsCommonOptionDocs, podSecurityLabelsOptions, type Level, type PodSecurityLabelsConfig } from './config.js';
 import { labelNamespace } from './labels.js';
 
 /** The cluster's own namespaces: their Pod Security level is the cluster operator's decision. */
@@ -33,12 +33,13 @@ function levelFor(context: FunctionContext<PodSecurityLabelsConfig>): Level | un
   return step ? (step.config as SecurityContextConfig).profile : undefined;
 }
 
-export const podSecurityLabels = defineFunction<PodSecurityLabelsConfig>({
+export const podSecurityLabels = defineFunction({
   name: FUNCTION_NAME,
   kind: 'PodSecurityLabels',
   summary: "Label the stream's Namespaces for Pod Security admission (enforce, audit, warn and their -version) at a profile, never weakening a stricter label.",
   example: ['apiVersion: krmkit.dev/v1alpha1', 'kind: PodSecurityLabels', 'profile: restricted'].join('\n'),
   options: podSecurityLabelsOptions,
+  commonOptionDocs: podSecurityLabelsCommonOptionDocs,
   parseConfig: parsePodSecurityLabelsConfig,
   run,
 });

@@ -1,7 +1,7 @@
 import { defineFunction, type FunctionContext } from '../../krm/function/function.js';
 import { classify } from './classify.js';
 import { annotateChecksums, reportImmutableTemplate } from './checksum-annotations.js';
-import { parseReloaderConfig, reloaderOptions, type ReloaderConfig } from './config.js';
+import { parseReloaderConfig, reloaderCommonOptionDocs, reloaderOptions, type ReloaderConfig } from './config.js';
 import { referencesOf } from './references.js';
 import { annotateAuto, annotateExplicit } from './reloader-annotations.js';
 import { StreamObjects } from './stream-objects.js';
@@ -27,12 +27,13 @@ function run(context: FunctionContext<ReloaderConfig>): void {
   }
 }
 
-export const reloader = defineFunction<ReloaderConfig>({
+export const reloader = defineFunction({
   name: 'reloader',
   kind: 'Reloader',
   summary: 'Restart workloads when their ConfigMaps/Secrets change: Stakater Reloader annotations (auto or explicit), or content checksums on the pod template.',
   example: ['apiVersion: krmkit.dev/v1alpha1', 'kind: Reloader', 'mode: explicit', 'onlyInStream: true', 'ignore: ["Secret/.*-tls"]'].join('\n'),
   options: reloaderOptions,
+  commonOptionDocs: reloaderCommonOptionDocs,
   parseConfig: parseReloaderConfig,
   run,
 });

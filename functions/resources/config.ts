@@ -1,8 +1,9 @@
 import { KrmConfigError } from '../../krm/base/errors.js';
-import { describeValue } from '../../krm/base/messages.js';
-import type { OptionSpecs } from '../../krm/function/options.js';
+import * as v from 'valibot';
+import { describeValue, firstUnknownKey, unknownName } from '../../krm/base/messages.js';
+import type { CommonOptionDocs } from '../../krm/function/function.js';
+import type { OptionsOf } from '../../krm/function/options.js';
 import { isPlainMap, type Path } from '../../krm/base/path.js';
-import { nearest } from '../../krm/base/messages.js';
 import { compareQuantities, isNegative, parseQuantity, type Quantity } from './quantity.js';
 
 export const FUNCTION_NAME = 'resources';
@@ -36,26 +37,50 @@ export interface ResourcesConfig extends ResourceDefaults {
 
 export const DEFAULT_REQUESTS: Amounts = { cpu: '100m', memory: '128Mi' };
 
-export const resourcesOptions: OptionSpecs = {
-  requests: {
-    type: 'structured',
-    shape: '{cpu, memory, ephemeral-storage}',
-    description: `Requests to set where a container has none, as Kubernetes quantities (default ${JSON.stringify(DEFAULT_REQUESTS)}; given, it replaces the default).`,
-  },
-  limits: {
-    type: 'structured',
-    shape: '{cpu, memory, ephemeral-storage}',
-    description: 'Limits to set where a container has none (default: a memory limit equal to the memory request, no CPU limit; given, it replaces the default).',
-  },
-  containerOverrides: {
-    type: 'structured',
-    shape: 'list of {name, requests, limits}',
-    description: 'Per container name, amounts that replace the defaults above for that resource (a sidecar that needs less, a database that needs more).',
-  },
-  skipContainers: { type: 'stringList', description: 'Container names to leave alone.' },
+const AMOUNTS_SHAPE = '`{cpu, memory, ephemeral-storage}`';
+
+export const resourcesOptions = v.strictObject({
+  requests: v.optional(
+    v.pipe(
+      v.unknown(),
+      v.description(`Requests to set where a container has none, as Kubernetes quantities (default ${JSON.stringify(DEFAULT_REQUESTS)}; given, it replaces the default).`),
+      v.metadata({ shape: AMOUNTS_SHAPE, defaultText: '`{cpu: 100m, memory: 128Mi}`', readme: 'Requests to set where a container has none. Given, it replaces the default (list every resource you want).' }),
+    ),
+  ),
+  limits: v.optional(
+    v.pipe(
+      v.unknown(),
+      v.description('Limits to set where a container has none (default: a memory limit equal to the memory request, no CPU limit; given, it replaces the default).'),
+      v.metadata({
+        shape: AMOUNTS_SHAPE,
+        defaultText: 'a memory limit **equal to the memory request**, no CPU limit',
+        readme: 'Limits to set where a container has none. Given, it replaces the default: `limits: {memory: 512Mi}` sets only a memory limit.',
+      }),
+    ),
+  ),
+  containerOverrides: v.optional(
+    v.pipe(
+      v.unknown(),
+      v.description('Per container name, amounts that replace the defaults above for that resource (a sidecar that needs less, a database that needs more).'),
+      v.metadata({
+        shape: 'list of `{name, requests, limits}`',
+        defaultText: '`[]`',
+        readme: 'For containers of that name, amounts that replace the defaults above, resource by resource (a sidecar that needs less, a database that needs more). A name no selected workload has is a warning.',
+      }),
+    ),
+  ),
+  skipContainers: v.optional(
+    v.pipe(v.array(v.string()), v.description('Container names to leave alone.'), v.metadata({ shape: 'list of names', readme: 'Containers to leave alone (a sidecar a mesh injects and sizes).' })),
+    () => [],
+  ),
+});
+
+export const resourcesCommonOptionDocs: CommonOptionDocs = {
+  select: 'Which resources to touch: `group`, `version`, `kind`, `name` (regex, anchored), `namespace`, `labelSelector`, `annotationSelector`.',
+  podTemplateKinds: 'Extra kinds embedding a pod template (`path` dot-separated, e.g. `spec.template`).',
 };
 
-export function parseResourcesConfig(options: Record<string, unknown>): ResourcesConfig {
+export function parseResourcesConfig(options: OptionsOf<typeof resourcesOptions>): ResourcesConfig {
   const requests = options.requests === undefined ? { ...DEFAULT_REQUESTS } : amounts(options.requests, ['requests']);
   const limits = options.limits === undefined ? {} : amounts(options.limits, ['limits']);
   checkOrder(requests, limits, []);
@@ -68,7 +93,7 @@ export function parseResourcesConfig(options: Record<string, unknown>): Resource
     limits,
     memoryLimitFromRequest: options.limits === undefined,
     containerOverrides,
-    skipContainers: (options.skipContainers as string[] | undefined) ?? [],
+    skipContainers: options.skipContainers,
   };
 }
 
@@ -81,10 +106,7 @@ function amounts(raw: unknown, at: Path): Amounts {
   if (!isPlainMap(raw)) fail(`expected a mapping such as {cpu: 100m, memory: 128Mi}, got ${describeValue(raw)}`, at);
   const out: Amounts = {};
   for (const [key, value] of Object.entries(raw)) {
-    if (!(RESOURCE_NAMES as readonly string[]).includes(key)) {
-      const suggestion = nearest(key, RESOURCE_NAMES);
-      fail(`unknown resource ${JSON.stringify(key)}${suggestion ? ` — did you mean ${JSON.stringify(suggestion)}?` : ` (resources: ${RESOURCE_NAMES.join(', ')})`}`, [...at, key]);
-    }
+    if (!(RESOURCE_NAMES as readonly string[]).includes(key)) fail(unknownName('resource', key, RESOURCE_NAMES, 'resources:'), [...at, key]);
     const quantity = parseQuantity(value);
     if (!quantity || isNegative(quantity)) fail(`expected a Kubernetes quantity such as 100m, 0.5, 128Mi or 1G, got ${describeValue(value)}`, [...at, key]);
     // Written into containers as a string: that is how the API serialises a quantity.
@@ -118,11 +140,8 @@ function overrideList(raw: unknown): ContainerOverride[] {
   return raw.map((entry: unknown, index) => {
     const at: Path = ['containerOverrides', index];
     if (!isPlainMap(entry)) fail(`expected a mapping {name, requests, limits}, got ${describeValue(entry)}`, at);
-    for (const key of Object.keys(entry)) {
-      if (OVERRIDE_FIELDS.includes(key)) continue;
-      const suggestion = nearest(key, OVERRIDE_FIELDS);
-      fail(`unknown field ${JSON.stringify(key)}${suggestion ? ` — did you mean ${JSON.stringify(suggestion)}?` : ` (valid fields: ${OVERRIDE_FIELDS.join(', ')})`}`, [...at, key]);
-    }
+    const unknown = firstUnknownKey(entry, OVERRIDE_FIELDS);
+    if (unknown !== undefined) fail(unknownName('field', unknown, OVERRIDE_FIELDS, 'valid fields:'), [...at, unknown]);
     if (typeof entry.name !== 'string' || entry.name === '') fail(`expected a container name, got ${describeValue(entry.name)}`, [...at, 'name']);
     if (seen.has(entry.name)) fail(`container ${JSON.stringify(entry.name)} is listed twice`, [...at, 'name']);
     seen.add(entry.name);

@@ -1,7 +1,7 @@
 import { defineFunction, type FunctionContext } from '../../krm/function/function.js';
 import type { ContainerRef } from '../../krm/kube/pod-template.js';
 import type { Resource } from '../../krm/model/resource.js';
-import { FUNCTION_NAME, parseResourcesConfig, RESOURCE_NAMES, resourcesOptions, type Amounts, type ResourcesConfig } from './config.js';
+import { FUNCTION_NAME, parseResourcesConfig, RESOURCE_NAMES, resourcesCommonOptionDocs, resourcesOptions, type Amounts, type ResourcesConfig } from './config.js';
 import { readContainerResources } from './container-resources.js';
 import { compareQuantities, parseQuantity, type Quantity } from './quantity.js';
 
@@ -99,7 +99,7 @@ function fillContainer(context: Context, resource: Resource, container: Containe
   }
 }
 
-export const resources = defineFunction<ResourcesConfig>({
+export const resources = defineFunction({
   name: FUNCTION_NAME,
   kind: 'Resources',
   summary: 'Give every container and init container CPU and memory requests and a memory limit (CPU and ephemeral-storage limits when configured), filling only what is absent.',
@@ -113,6 +113,7 @@ export const resources = defineFunction<ResourcesConfig>({
     '    requests: {cpu: 10m, memory: 64Mi}',
   ].join('\n'),
   options: resourcesOptions,
+  commonOptionDocs: resourcesCommonOptionDocs,
   // A hook's pods are scheduled like the release's: a migration Job needs requests and a memory limit too.
   editsHooks: true,
   parseConfig: parseResourcesConfig,

@@ -1,7 +1,7 @@
 import { defineFunction, type FunctionContext } from '../../krm/function/function.js';
 import { ALL_CONTAINER_LISTS, isWindowsPod } from '../../krm/kube/pod-template.js';
 import type { Resource } from '../../krm/model/resource.js';
-import { parseSecurityContextConfig, securityContextOptions, type SecurityContextConfig } from './config.js';
+import { parseSecurityContextConfig, securityContextCommonOptionDocs, securityContextOptions, type SecurityContextConfig } from './config.js';
 import { planPodTemplate, type Desire } from './plan.js';
 import { addWritableTmp } from './writable-tmp.js';
 
@@ -61,7 +61,7 @@ function apply(context: FunctionContext<SecurityContextConfig>, resource: Resour
   if (desire.violation || desire.configured || isAbsent(desire.current)) resource.set(desire.path, desire.proposed);
 }
 
-export const securityContext = defineFunction<SecurityContextConfig>({
+export const securityContext = defineFunction({
   name: 'security-context',
   kind: 'SecurityContext',
   summary: 'Make pods satisfy a Pod Security Standard (restricted or baseline): fill in, enforce or audit securityContext.',
@@ -74,6 +74,7 @@ export const securityContext = defineFunction<SecurityContextConfig>({
     'writableTmp: true',
   ].join('\n'),
   options: securityContextOptions,
+  commonOptionDocs: securityContextCommonOptionDocs,
   // A hook's pods face the same Pod Security admission as the release's.
   editsHooks: true,
   parseConfig: parseSecurityContextConfig,

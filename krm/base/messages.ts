@@ -1,6 +1,7 @@
 /**
- * The words every message is built from: how a value is described, and the "did you mean"
- * suggestion for a mistyped name. Imports nothing, so every layer may use it.
+ * The words every message is built from: how a value is described, the "did you mean"
+ * suggestion for a mistyped name, and the refusal of an unknown key. Imports nothing, so
+ * every layer may use it.
  */
 
 /** `a string ("abc")`, `a list`, `a mapping`: what a user wrote, in a message about it. */
@@ -24,6 +25,28 @@ export function nearest(word: string, candidates: readonly string[]): string | u
     }
   }
   return best !== undefined && bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
+}
+
+/**
+ * ` — did you mean "word"?` when a candidate is near `word`, else `otherwise` (a list of the
+ * valid names, or nothing): the one ending every message about a mistyped name has.
+ */
+export function didYouMean(word: string, candidates: readonly string[], otherwise = ''): string {
+  const suggestion = nearest(word, candidates);
+  return suggestion ? ` — did you mean ${JSON.stringify(suggestion)}?` : otherwise;
+}
+
+/**
+ * `unknown field "vaule" — did you mean "value"?`, or, with nothing near and a `listed` label,
+ * `unknown field "x" (valid fields: name, value)` (`listed` is the words before the list, `valid fields:`).
+ */
+export function unknownName(noun: string, name: string, known: readonly string[], listed?: string): string {
+  return `unknown ${noun} ${JSON.stringify(name)}${didYouMean(name, known, listed === undefined ? '' : ` (${listed} ${known.join(', ')})`)}`;
+}
+
+/** The first key of `map` that is not one of `known`, for a mapping that takes only those. */
+export function firstUnknownKey(map: Readonly<Record<string, unknown>>, known: readonly string[]): string | undefined {
+  return Object.keys(map).find((key) => !known.includes(key));
 }
 
 function editDistance(a: string, b: string): number {

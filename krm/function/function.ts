@@ -1,5 +1,6 @@
 import { KrmConfigError } from '../base/errors.js';
-import type { OptionSpecs } from './options.js';
+import { withDefaults, type OptionSpecs, type OptionsOf, type OptionsSchema } from './options.js';
+import { optionSpecs } from './option-declaration.js';
 import { isPlainMap, type Path } from '../base/path.js';
 import type { ContainerListName, ContainerRef, PodTemplate, PodTemplateKind } from '../kube/pod-template.js';
 import type { ResourceLookup } from '../model/resource-index.js';
@@ -46,11 +47,17 @@ export interface FunctionContext<Config> {
   add(object: KubeObject): Resource;
 }
 
-/**
- * A krmkit function: a pure transform over resources. It does no I/O; the engine reads,
- * selects, records changes and writes.
- */
-export interface KrmFunction<Config> {
+/** How a function's README words the rows of the options every function takes. */
+export interface CommonOptionDocs {
+  /** The meaning of `select`/`exclude` for this function ("Which workloads to change."). */
+  readonly select: string;
+  /** The default column of `select`/`exclude` (`all` unless told). */
+  readonly selectDefault?: string;
+  readonly podTemplateKinds: string;
+}
+
+/** What a function module writes: its options declared once, and how it turns them into its config. */
+export interface FunctionDefinition<Schema extends OptionsSchema, Config> {
   /** CLI subcommand and pipeline step name, e.g. `security-context`. */
   readonly name: string;
   /** Typed config kind (apiVersion krmkit.dev/v1alpha1), e.g. `SecurityContext`. */
@@ -58,7 +65,9 @@ export interface KrmFunction<Config> {
   readonly summary: string;
   /** A short config example for `--help`. */
   readonly example: string;
-  readonly options: OptionSpecs;
+  /** Its own options (the common ones are added by the engine): types, bounds, descriptions, defaults. */
+  readonly options: Schema;
+  readonly commonOptionDocs: CommonOptionDocs;
   /**
    * Whether, as a Helm 4 post-renderer, the function edits Helm hooks unless told otherwise.
    * Functions that harden each pod on its own (security-context, inject-env) say true: a
@@ -69,16 +78,35 @@ export interface KrmFunction<Config> {
    * release's Deployments, and objects generated for it would outlive it.
    */
   readonly editsHooks?: boolean;
-  /** Turns options already converted to their declared types into this function's config. */
-  parseConfig(options: Record<string, unknown>): Config;
+  /** Turns the declared options (typed, defaults filled in) into this function's config: the checks across options. */
+  parseConfig(options: OptionsOf<Schema>): Config;
   run(context: FunctionContext<Config>): void;
+}
+
+/**
+ * A krmkit function as the engine sees it: a pure transform over resources. It does no I/O;
+ * the engine reads, selects, records changes and writes.
+ */
+export interface KrmFunction<Config> extends Omit<FunctionDefinition<OptionsSchema, Config>, 'options' | 'parseConfig'> {
+  /** Each option's type, description and default, read from `optionsSchema`. */
+  readonly options: OptionSpecs;
+  readonly optionsSchema: OptionsSchema;
+  /** Turns options already converted to their declared types (`readOptions`) into this function's config. */
+  parseConfig(options: Readonly<Record<string, unknown>>): Config;
 }
 
 /** A function with its config type erased, for registries and pipelines. */
 export type AnyKrmFunction = KrmFunction<unknown>;
 
-export function defineFunction<Config>(fn: KrmFunction<Config>): AnyKrmFunction {
-  return fn as unknown as AnyKrmFunction;
+export function defineFunction<Schema extends OptionsSchema, Config>(definition: FunctionDefinition<Schema, Config>): AnyKrmFunction {
+  const { options, parseConfig, ...described } = definition;
+  const fn: KrmFunction<Config> = {
+    ...described,
+    options: optionSpecs(options),
+    optionsSchema: options,
+    parseConfig: (read) => parseConfig(withDefaults(options, read)),
+  };
+  return fn;
 }
 
 export function parseCommonConfig(functionName: string, options: Record<string, unknown>): CommonConfig {

@@ -1,30 +1,48 @@
 import { CORE_SCHEMA, load } from 'js-yaml';
+import * as v from 'valibot';
 import { KrmConfigError } from '../base/errors.js';
-import { describeValue } from '../base/messages.js';
-import { isPlainMap } from '../base/path.js';
-import { nearest } from '../base/messages.js';
+import { describeValue, didYouMean, unknownName } from '../base/messages.js';
+import { isPlainMap, type Path } from '../base/path.js';
+import { optionSpecs, type OptionSpec, type OptionSpecs, type OptionsOf, type OptionsSchema } from './option-declaration.js';
 
-/** What an option accepts. ConfigMap `data` carries every option as a string and is converted by type. */
-export type OptionType =
-  | { type: 'string'; enum?: readonly string[] }
-  | { type: 'boolean' }
-  | { type: 'integer'; minimum?: number; maximum?: number }
-  | { type: 'stringList' }
-  /** Structured YAML: a list of mappings, for instance. In a ConfigMap, a YAML or JSON string. */
-  | { type: 'structured'; shape: string };
-
-export type OptionSpec = OptionType & { description: string; default?: string };
-
-export type OptionSpecs = Readonly<Record<string, OptionSpec>>;
+export type { OptionSpec, OptionSpecs, OptionsOf, OptionsSchema } from './option-declaration.js';
 
 export const API_VERSION = 'krmkit.dev/v1alpha1';
 
 /** Options every function takes: which resources it applies to, and extra pod-template kinds. */
-export const COMMON_OPTIONS: OptionSpecs = {
-  select: { type: 'structured', shape: 'list of selectors', description: 'Only resources matching one of these selectors ({group, version, kind, name (anchored regex), namespace, labelSelector, annotationSelector}).' },
-  exclude: { type: 'structured', shape: 'list of selectors', description: 'Skip resources matching any of these selectors.' },
-  podTemplateKinds: { type: 'structured', shape: 'list of {group, kind, path}', description: 'Extra kinds that embed a pod template, with the dot-separated path to it (e.g. spec.template).' },
-};
+export const commonOptionsSchema = v.strictObject({
+  select: v.optional(
+    v.pipe(
+      v.unknown(),
+      v.description('Only resources matching one of these selectors ({group, version, kind, name (anchored regex), namespace, labelSelector, annotationSelector}).'),
+      v.metadata({ shape: 'list of selectors', defaultText: 'all' }),
+    ),
+  ),
+  exclude: v.optional(v.pipe(v.unknown(), v.description('Skip resources matching any of these selectors.'), v.metadata({ shape: 'list of selectors', defaultText: 'none' }))),
+  podTemplateKinds: v.optional(
+    v.pipe(
+      v.unknown(),
+      v.description('Extra kinds that embed a pod template, with the dot-separated path to it (e.g. spec.template).'),
+      v.metadata({ shape: 'list of `{group, kind, path}`', defaultText: '—' }),
+    ),
+  ),
+});
+
+export const COMMON_OPTIONS: OptionSpecs = optionSpecs(commonOptionsSchema);
+
+/**
+ * Options read by `readOptions` (declared types), with the declaration's defaults filled in: what
+ * a function's `parseConfig` receives. The values were checked already; Valibot only adds defaults.
+ */
+export function withDefaults<Schema extends OptionsSchema>(schema: Schema, options: Readonly<Record<string, unknown>>): OptionsOf<Schema> {
+  return v.parse(schema, options);
+}
+
+/** `readOptions` then `withDefaults`, without the common options: a function's own options, typed. */
+export function readOwnOptions<Schema extends OptionsSchema>(functionName: string, kind: string, raw: unknown, schema: Schema): OptionsOf<Schema> {
+  const { select: _select, exclude: _exclude, podTemplateKinds: _kinds, ...own } = readOptions(functionName, kind, raw, optionSpecs(schema));
+  return withDefaults(schema, own);
+}
 
 /** Keys a config may carry that are not options. */
 const ENVELOPE_KEYS = new Set(['apiVersion', 'kind', 'metadata']);
@@ -70,12 +88,10 @@ export function readOptions(functionName: string, kind: string, raw: unknown, sp
 function specFor(functionName: string, specs: OptionSpecs, key: string, parent: string[]): OptionSpec {
   const spec = Object.prototype.hasOwnProperty.call(specs, key) ? specs[key] : undefined;
   if (spec) return spec;
-  const suggestion = nearest(key, Object.keys(specs));
-  const hint = suggestion ? ` — did you mean ${JSON.stringify(suggestion)}?` : ` (valid options: ${Object.keys(specs).join(', ')})`;
-  throw new KrmConfigError(functionName, `unknown option ${JSON.stringify(key)}${hint}`, [...parent, key]);
+  throw new KrmConfigError(functionName, unknownName('option', key, Object.keys(specs), 'valid options:'), [...parent, key]);
 }
 
-function fromString(functionName: string, spec: OptionSpec, value: unknown, path: string[]): unknown {
+function fromString(functionName: string, spec: OptionSpec, value: unknown, path: Path): unknown {
   if (typeof value !== 'string') return checkType(functionName, spec, value, path);
   switch (spec.type) {
     case 'string':
@@ -89,14 +105,14 @@ function fromString(functionName: string, spec: OptionSpec, value: unknown, path
     case 'stringList': {
       const trimmed = value.trim();
       if (trimmed.startsWith('[')) return checkType(functionName, spec, parseYaml(functionName, trimmed, path), path);
-      return trimmed === '' ? [] : trimmed.split(',').map((entry) => entry.trim());
+      return checkType(functionName, spec, trimmed === '' ? [] : trimmed.split(',').map((entry) => entry.trim()), path);
     }
     case 'structured':
       return parseYaml(functionName, value, path);
   }
 }
 
-function parseYaml(functionName: string, text: string, path: string[]): unknown {
+function parseYaml(functionName: string, text: string, path: Path): unknown {
   try {
     return load(text, { schema: CORE_SCHEMA });
   } catch (error) {
@@ -104,21 +120,14 @@ function parseYaml(functionName: string, text: string, path: string[]): unknown 
   }
 }
 
-function checkType(functionName: string, spec: OptionSpec, value: unknown, path: string[]): unknown {
+function checkType(functionName: string, spec: OptionSpec, value: unknown, path: Path): unknown {
   const fail = (expected: string): never => {
     throw new KrmConfigError(functionName, `expected ${expected}, got ${describeValue(value)}`, path);
   };
   switch (spec.type) {
     case 'string':
       if (typeof value !== 'string') return fail('a string');
-      if (spec.enum && !spec.enum.includes(value)) {
-        const suggestion = nearest(value, spec.enum);
-        throw new KrmConfigError(
-          functionName,
-          `${JSON.stringify(value)} is not one of ${spec.enum.join(', ')}${suggestion ? ` — did you mean ${JSON.stringify(suggestion)}?` : ''}`,
-          path,
-        );
-      }
+      checkWord(functionName, spec.enum, value, path);
       return value;
     case 'boolean':
       return typeof value === 'boolean' ? value : fail('true or false');
@@ -129,8 +138,14 @@ function checkType(functionName: string, spec: OptionSpec, value: unknown, path:
       return value;
     case 'stringList':
       if (!Array.isArray(value) || value.some((entry) => typeof entry !== 'string')) return fail('a list of strings');
+      value.forEach((entry: string, index) => checkWord(functionName, spec.enum, entry, [...path, index]));
       return value;
     case 'structured':
       return value;
   }
+}
+
+/** A word of a declared list (`v.picklist`): `"fil" is not one of fill, enforce, audit — did you mean "fill"?`. */
+function checkWord(functionName: string, words: readonly string[] | undefined, value: string, path: Path): void {
+  if (words && !words.includes(value)) throw new KrmConfigError(functionName, `${JSON.stringify(value)} is not one of ${words.join(', ')}${didYouMean(value, words)}`, path);
 }

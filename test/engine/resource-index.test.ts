@@ -11,6 +11,7 @@ import { readInput } from '../../krm/stream/input.js';
 import { compileStep, runSteps } from '../../krm/function/pipeline.js';
 import { ResourceIndex } from '../../krm/model/resource-index.js';
 import { Resource, type KubeObject } from '../../krm/model/resource.js';
+import * as v from 'valibot';
 
 function resource(apiVersion: string, kind: string, name: string, namespace?: string): Resource {
   const object: KubeObject = { apiVersion, kind, metadata: { name, ...(namespace ? { namespace } : {}) } };
@@ -106,7 +107,7 @@ describe('the lookup in a pipeline', () => {
   // Two test-only functions: one generates a ConfigMap and renames a Secret, the next reports what the lookup sees.
   const seen: string[] = [];
   const testFunction = (kind: string, run: (context: FunctionContext<Record<string, never>>) => void) =>
-    defineFunction<Record<string, never>>({ name: kind.toLowerCase(), kind, summary: '', example: '', options: {}, parseConfig: () => ({}), run });
+    defineFunction({ name: kind.toLowerCase(), kind, summary: '', example: '', options: v.strictObject({}), commonOptionDocs: { select: '', podTemplateKinds: '' }, parseConfig: (): Record<string, never> => ({}), run });
   const generate = testFunction('TestGenerate', (context) => {
     expect(context.lookup.named('', 'ConfigMap', 'generated')).toEqual([]);
     context.add({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'generated' }, data: {} });

@@ -11,7 +11,7 @@ import { stringify } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseAntiAffinityConfig, antiAffinityOptions } from '../../functions/anti-affinity/config.js';
 import { KrmConfigError } from '../../krm/base/errors.js';
-import { readOptions } from '../../krm/function/options.js';
+import { readOwnOptions } from '../../krm/function/options.js';
 import { isPlainMap } from '../../krm/base/path.js';
 import { expectUnchangedDocumentsKeepTheirBytes } from '../helpers/invariants.js';
 import { runCli } from '../helpers/cli.js';
@@ -32,7 +32,7 @@ const HOSTNAME = 'kubernetes.io/hostname';
 const ZONE = 'topology.kubernetes.io/zone';
 
 function config(options: Obj) {
-  return parseAntiAffinityConfig(readOptions('anti-affinity', 'AntiAffinity', options, antiAffinityOptions));
+  return parseAntiAffinityConfig(readOwnOptions('anti-affinity', 'AntiAffinity', options, antiAffinityOptions));
 }
 
 function workload(kind: string, name: string, spec: Obj = {}, apiVersion = 'apps/v1'): Obj {

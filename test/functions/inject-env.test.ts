@@ -14,7 +14,7 @@ import { injectEnvOptions, parseInjectEnvConfig } from '../../functions/inject-e
 import { planMerge } from '../../functions/inject-env/merge-plan.js';
 import { variableReferences } from '../../functions/inject-env/variable-references.js';
 import { KrmConfigError, KrmInputError } from '../../krm/base/errors.js';
-import { readOptions } from '../../krm/function/options.js';
+import { readOwnOptions } from '../../krm/function/options.js';
 import { isPlainMap } from '../../krm/base/path.js';
 import { expectUnchangedDocumentsKeepTheirBytes } from '../helpers/invariants.js';
 import { stream as arbitraryStream } from '../helpers/arbitraries.js';
@@ -29,7 +29,7 @@ const KIND = { apiVersion: 'krmkit.dev/v1alpha1', kind: 'InjectEnv' };
 const PROD_TRUE = { ...KIND, env: [{ name: 'PROD', value: 'true' }] };
 
 function config(options: Obj) {
-  return parseInjectEnvConfig(readOptions('inject-env', 'InjectEnv', options, injectEnvOptions));
+  return parseInjectEnvConfig(readOwnOptions('inject-env', 'InjectEnv', options, injectEnvOptions));
 }
 
 function configError(options: Obj): string {

@@ -12,7 +12,7 @@ import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { networkPolicyOptions, parseNetworkPolicyConfig } from '../../functions/network-policy/config.js';
 import { KrmConfigError, KrmInputError } from '../../krm/base/errors.js';
-import { readOptions } from '../../krm/function/options.js';
+import { readOwnOptions } from '../../krm/function/options.js';
 import { runCli } from '../helpers/cli.js';
 import { corpora } from '../helpers/corpora.js';
 import { objectsOf } from '../helpers/objects.js';
@@ -32,7 +32,7 @@ const PROD = {
 };
 
 function config(options: Obj) {
-  return parseNetworkPolicyConfig(readOptions('network-policy', 'NetworkPolicies', options, networkPolicyOptions));
+  return parseNetworkPolicyConfig(readOwnOptions('network-policy', 'NetworkPolicies', options, networkPolicyOptions));
 }
 
 function meta(name: string, namespace?: string, extra: Obj = {}): Obj {

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { parsePodDisruptionBudgetConfig, podDisruptionBudgetOptions } from '../../functions/pod-disruption-budget/config.js';
 import { allowedEvictions, fewestPodsThroughADrain } from '../../functions/pod-disruption-budget/budgets.js';
 import { KrmConfigError } from '../../krm/base/errors.js';
-import { readOptions } from '../../krm/function/options.js';
+import { readOwnOptions } from '../../krm/function/options.js';
 import { runCli } from '../helpers/cli.js';
 import { corpora } from '../helpers/corpora.js';
 import { expectUnchangedDocumentsKeepTheirBytes } from '../helpers/invariants.js';
@@ -23,7 +23,7 @@ type Obj = Record<string, unknown>;
 const KIND = { apiVersion: 'krmkit.dev/v1alpha1', kind: 'PodDisruptionBudgets' };
 
 function config(options: Obj) {
-  return parsePodDisruptionBudgetConfig(readOptions('pod-disruption-budget', 'PodDisruptionBudgets', options, podDisruptionBudgetOptions));
+  return parsePodDisruptionBudgetConfig(readOwnOptions('pod-disruption-budget', 'PodDisruptionBudgets', options, podDisruptionBudgetOptions));
 }
 
 function workload(kind: string, name: string, spec: Obj = {}, apiVersion = 'apps/v1', namespace: string | null = 'shop'): Obj {

@@ -9,7 +9,7 @@ import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { parsePodSecurityLabelsConfig, podSecurityLabelsOptions } from '../../functions/pod-security-labels/config.js';
 import { KrmConfigError, KrmInputError } from '../../krm/base/errors.js';
-import { readOptions } from '../../krm/function/options.js';
+import { readOwnOptions } from '../../krm/function/options.js';
 import { runCli } from '../helpers/cli.js';
 import { corpora } from '../helpers/corpora.js';
 import { expectUnchangedDocumentsKeepTheirBytes } from '../helpers/invariants.js';
@@ -41,7 +41,7 @@ function pss(level: string, version = 'latest', modes = ['enforce', 'audit', 'wa
 
 describe('config', () => {
   it('defaults to every mode at version latest, with the profile left to the pipeline', () => {
-    expect(parsePodSecurityLabelsConfig(readOptions('pod-security-labels', 'PodSecurityLabels', KIND, podSecurityLabelsOptions))).toEqual({ modes: ['enforce', 'audit', 'warn'], version: 'latest' });
+    expect(parsePodSecurityLabelsConfig(readOwnOptions('pod-security-labels', 'PodSecurityLabels', KIND, podSecurityLabelsOptions))).toEqual({ modes: ['enforce', 'audit', 'warn'], version: 'latest' });
   });
 
   it.each([
@@ -50,7 +50,7 @@ describe('config', () => {
     [{ modes: [] }, 'modes', 'at least one'],
     [{ version: '1.31' }, 'version', 'latest or a version such as v1.31'],
   ])('rejects %j at %s', (options, field, problem) => {
-    const error = thrownBy(() => parsePodSecurityLabelsConfig(readOptions('pod-security-labels', 'PodSecurityLabels', { ...KIND, ...options }, podSecurityLabelsOptions)));
+    const error = thrownBy(() => parsePodSecurityLabelsConfig(readOwnOptions('pod-security-labels', 'PodSecurityLabels', { ...KIND, ...options }, podSecurityLabelsOptions)));
     expect(error).toBeInstanceOf(KrmConfigError);
     expect((error as Error).message).toContain(field);
     expect((error as Error).message).toContain(problem);

@@ -14,7 +14,7 @@ import { loadFunctions } from '../../functions/index.js';
 import { parseResourcesConfig, resourcesOptions } from '../../functions/resources/config.js';
 import { compareQuantities, parseQuantity } from '../../functions/resources/quantity.js';
 import { KrmConfigError, KrmInputError } from '../../krm/base/errors.js';
-import { readOptions } from '../../krm/function/options.js';
+import { readOwnOptions } from '../../krm/function/options.js';
 import { isPlainMap } from '../../krm/base/path.js';
 import { runCli, REPO_ROOT } from '../helpers/cli.js';
 import { corpora } from '../helpers/corpora.js';
@@ -30,7 +30,7 @@ type Obj = Record<string, unknown>;
 const KIND = { apiVersion: 'krmkit.dev/v1alpha1', kind: 'Resources' };
 
 function config(options: Obj) {
-  return parseResourcesConfig(readOptions('resources', 'Resources', options, resourcesOptions));
+  return parseResourcesConfig(readOwnOptions('resources', 'Resources', options, resourcesOptions));
 }
 
 function deployment(name: string, containers: Obj[], extra: { initContainers?: Obj[]; ephemeralContainers?: Obj[]; metadata?: Obj } = {}): Obj {

@@ -205,7 +205,7 @@ describe('the Helm plugin package', () => {
     expect(manifest).not.toMatch(/^sourceURL:/m);
     expect(manifest).toMatch(/arch: amd64/);
     expect(manifest).toMatch(/arch: arm64/);
-    for (const file of ['bin/krmkit-linux-amd64', 'bin/krmkit-linux-arm64', 'overlays/prod/pipeline.yaml', 'overlays/dev/pipeline.yaml', 'postrender']) {
+    for (const file of ['bin/krmkit-linux-amd64', 'bin/krmkit-linux-arm64', 'overlays/prod/pipeline.yaml', 'overlays/dev/pipeline.yaml', 'schemas/pipeline.schema.json', 'postrender']) {
       expect(() => readFileSync(join(installed, file)), file).not.toThrow();
     }
   });
