@@ -44,10 +44,11 @@ function commandsIn(path: string, text: string): DocCommand[] {
   const lines = text.split('\n');
   const markdown = path.endsWith('.md');
   const commands: DocCommand[] = [];
-  const add = (lineNumber: number, line: string): void => {
+  const add = (lineNumber: number, line: string, inline = false): void => {
     for (const segment of segments(line)) {
       const command = asKrmkitCommand(segment);
-      if (command) commands.push({ where: `${path}:${lineNumber}`, ...command });
+      // In prose, `krmkit` alone is the program's name, not a command line.
+      if (command && !(inline && command.args.length === 0 && !segment.words.includes('--exec'))) commands.push({ where: `${path}:${lineNumber}`, ...command });
     }
   };
   let inBlock = false;
@@ -68,7 +69,7 @@ function commandsIn(path: string, text: string): DocCommand[] {
   // Inline code may wrap onto the next line of a paragraph; in tables `\|` is a pipe.
   const proseText = prose.join('\n');
   for (const span of proseText.matchAll(/`([^`]+)`/g)) {
-    add(proseText.slice(0, span.index).split('\n').length, (span[1] as string).replaceAll('\n', ' ').replaceAll('\\|', '|'));
+    add(proseText.slice(0, span.index).split('\n').length, (span[1] as string).replaceAll('\n', ' ').replaceAll('\\|', '|'), true);
   }
   return commands;
 }
