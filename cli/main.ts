@@ -209,6 +209,8 @@ export async function parseWithYargs(argv: readonly string[], functions: Registr
       }),
   );
 
+  // A command that answers by itself, like --help (e.g. `schema [KIND]`, which prints and
+  // reads no stream), registers here in one line and produces no Invocation.
   for (const fn of functions) parser = functionCommand(fn, parser, found);
 
   const { output } = settings;
