@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
  * Where the named overlays (`--overlay=prod`) live in each way krmkit is installed:
  *
  * - a checkout or the npm package: `overlays/` one folder above the bundle
- *   (dist/krmkit.cjs) or the sources (cli/postrender.ts);
+ *   (dist/krmkit.cjs) or the sources (cli/install-layout.ts);
  * - a single executable (the Helm plugin package: `bin/krmkit-linux-amd64` beside
  *   `overlays/`): the bundle then lives inside the executable, in a folder that exists only
  *   there, so the overlays are found from the executable's real path (Helm 4 may link the

@@ -1,16 +1,10 @@
-import { DEFAULT_MAX_INPUT_BYTES } from '../krm/stream/input.js';
-import { connectivity } from './connectivity.js';
-import { execute } from './execute.js';
-import { fastPathJob } from './fast-path.js';
+import { parseFast } from './invocation/fast-parse.js';
+import { runInvocation } from './invocation/run.js';
 
 async function start(argv: readonly string[]): Promise<void> {
-  if (argv.length === 1 && argv[0] === 'connectivity') {
-    process.exitCode = await connectivity(DEFAULT_MAX_INPUT_BYTES);
-    return;
-  }
-  const job = fastPathJob(argv);
-  if (job) {
-    process.exitCode = await execute(job);
+  const invocation = parseFast(argv);
+  if (invocation) {
+    process.exitCode = await runInvocation(invocation);
     return;
   }
   // yargs is loaded only when needed: it costs more start-up time than a small render.

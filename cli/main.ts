@@ -1,16 +1,16 @@
 import yargs, { type Argv } from 'yargs';
 import { loadFunctions } from '../functions/index.js';
 import type { AnyKrmFunction } from '../krm/function/function.js';
-import type { Registry } from '../krm/function/pipeline.js';
+import type { Registry } from '../krm/function/steps.js';
 import { DEFAULT_MAX_INPUT_BYTES } from '../krm/stream/input.js';
-import { readOptions, type OptionSpec } from '../krm/function/options.js';
+import type { OptionSpec } from '../krm/function/options.js';
 import { nearest } from '../krm/base/messages.js';
-import { execute, reportFailure, EXIT_BAD_INPUT } from './execute.js';
-import { connectivity } from './connectivity.js';
-import { patchesCommand } from './patches.js';
+import { reportFailure, EXIT_BAD_INPUT } from './execute.js';
+import { fallbackFunction, REPORT_ENV, reportFile } from './invocation/environment.js';
+import { hookHandling } from './invocation/hooks.js';
+import type { Invocation } from './invocation/invocation.js';
+import { runInvocation } from './invocation/run.js';
 import { PATCH_FORMS, type PatchForm } from './patches/forms.js';
-import { postrenderJob, REPORT_ENV } from './postrender.js';
-import { functionConfigSteps, functionSteps, pipelineSteps } from './steps.js';
 import { VERSION_LINE } from './version.js';
 
 interface CommonArgs {
@@ -32,18 +32,26 @@ function yargsOptionFor(spec: OptionSpec): { type: 'string' | 'boolean' | 'numbe
   return { type, describe: `${spec.description}${choices}` };
 }
 
-/** Flags as the ConfigMap form: strings converted by each option's type, like kpt's `-- key=value`. */
-function optionsFromFlags(fn: AnyKrmFunction, args: Record<string, unknown>): Record<string, unknown> {
+/** Flags in the ConfigMap form (strings, read by each option's type), like kpt's `-- key=value`. */
+function flagsAsConfigMapData(fn: AnyKrmFunction, args: Record<string, unknown>): Record<string, string> {
   const data: Record<string, string> = {};
   for (const name of Object.keys({ ...fn.options, select: 1, exclude: 1, podTemplateKinds: 1 })) {
     const value = args[name];
     if (value === undefined) continue;
     data[name] = Array.isArray(value) ? value.map(String).join(',') : String(value);
   }
-  return readOptions(fn.name, fn.kind, { apiVersion: 'v1', kind: 'ConfigMap', data }, fn.options);
+  return data;
 }
 
-function functionCommand(fn: AnyKrmFunction, argv: Argv): Argv {
+/** Receives the Invocation a command line means (instead of running it: see parseWithYargs). */
+type Found = (invocation: Invocation) => void;
+
+/** The flags every stream command has, as an Invocation holds them. */
+function streamFlags(args: CommonArgs): { explain: boolean; maxInputBytes: number } {
+  return { explain: args.explain ?? false, maxInputBytes: args['max-input-bytes'] ?? DEFAULT_MAX_INPUT_BYTES };
+}
+
+function functionCommand(fn: AnyKrmFunction, argv: Argv, found: Found): Argv {
   return argv.command(
     fn.name,
     fn.summary,
@@ -55,12 +63,14 @@ function functionCommand(fn: AnyKrmFunction, argv: Argv): Argv {
         .example(`helm template app ./chart | $0 ${fn.name} --config ${fn.name}.yaml`, '')
         .epilogue(`Config file example:\n\n${fn.example}\n\n${EPILOGUE}`);
     },
-    async (args) => {
+    (args) => {
       const record = args as unknown as Record<string, unknown> & CommonArgs & { config?: string };
-      process.exitCode = await execute({
-        explain: record.explain,
-        maxInputBytes: record['max-input-bytes'] ?? DEFAULT_MAX_INPUT_BYTES,
-        steps: (input) => functionSteps(fn, input, record.config, optionsFromFlags(fn, record)),
+      found({
+        command: 'function',
+        ...streamFlags(record),
+        function: fn.name,
+        ...(record.config !== undefined ? { config: record.config } : {}),
+        flags: flagsAsConfigMapData(fn, record),
       });
     },
   );
@@ -75,34 +85,50 @@ function suggestFlag(message: string, functions: Registry): string {
   return suggestion ? ` — did you mean --${suggestion}?` : '';
 }
 
-export async function main(argv: readonly string[]): Promise<void> {
-  // Help and flags describe every function: load them all (the fast path loads only what a pipeline uses).
-  const functions = await loadFunctions();
+/** How parseWithYargs reports: the real CLI prints and exits; a test collects. */
+export interface YargsSettings {
+  env: NodeJS.ProcessEnv;
+  /** A usage mistake, as yargs words it (unknown flag, missing value, conflicting flags). */
+  fail: (message: string) => never;
+  /** Help and version text, when given: then it is not printed and the process does not exit. */
+  output?: (text: string) => void;
+}
+
+/**
+ * The full CLI's reading of a command line: the Invocation it means, or undefined when
+ * yargs answered by itself (--help, --version). Help and flags describe every function, so
+ * `functions` is all of them.
+ */
+export async function parseWithYargs(argv: readonly string[], functions: Registry, settings: YargsSettings): Promise<Invocation | undefined> {
+  const { env } = settings;
+  let invocation: Invocation | undefined;
+  const found: Found = (value) => {
+    invocation = value;
+  };
   let parser = yargs([...argv])
     .scriptName('krmkit')
     .usage('$0 <command> [options] < input.yaml > output.yaml')
     .version(VERSION_LINE)
     .strict()
+    // --explain is a switch wherever it stands: without this, `krmkit --explain run P` reads
+    // `run` as the switch's value, while the fast path (and the user) read a command.
+    .boolean('explain')
     .help()
     .alias('h', 'help')
     .wrap(Math.min(110, process.stdout.columns || 100))
     .epilogue(EPILOGUE)
     .fail((message, error) => {
       if (error) throw error;
-      process.stderr.write(`krmkit: error: ${message}${suggestFlag(message, functions)}\nRun 'krmkit --help' or 'krmkit <command> --help' for usage.\n`);
-      process.exit(EXIT_BAD_INPUT);
+      settings.fail(message);
     });
 
   parser = parser.command(
     '$0',
     'KRM function mode: read a ResourceList and run what its functionConfig names (a function kind, a Pipeline, or a ConfigMap with data.function)',
     (command) => withCommonOptions(command),
-    async (args) => {
-      process.exitCode = await execute({
-        explain: args.explain,
-        maxInputBytes: args['max-input-bytes'] ?? DEFAULT_MAX_INPUT_BYTES,
-        steps: functionConfigSteps,
-      });
+    (args) => {
+      const fallback = fallbackFunction(env);
+      found({ command: 'function-mode', ...streamFlags(args), ...(fallback ? { fallbackFunction: fallback } : {}) });
     },
   );
 
@@ -114,17 +140,11 @@ export async function main(argv: readonly string[]): Promise<void> {
         'helm template app ./chart | $0 run overlays/prod | kubectl apply -f -',
         '',
       ),
-    async (args) => {
-      process.exitCode = await execute({
-        explain: args.explain,
-        maxInputBytes: args['max-input-bytes'] ?? DEFAULT_MAX_INPUT_BYTES,
-        steps: pipelineSteps(String(args.pipeline)),
-      });
-    },
+    (args) => found({ command: 'run', ...streamFlags(args), pipeline: String(args.pipeline) }),
   );
 
-  // Helm runs `postrender` through the fast path (cli/postrender.ts); here it gets --help
-  // and explanations of wrong arguments.
+  // Helm runs `postrender` through the fast path (cli/invocation/fast-parse.ts); here it gets
+  // --help and explanations of wrong arguments.
   parser = parser.command(
     'postrender',
     'Helm post-renderer: run an overlay over the manifests Helm sends (Helm 3: postrender/postrender; Helm 4: the krmkit plugin)',
@@ -143,18 +163,15 @@ export async function main(argv: readonly string[]): Promise<void> {
           return true;
         })
         .example('helm upgrade --install demo base/chart --post-renderer ./postrender/postrender --post-renderer-args=--overlay=prod', ''),
-    async (args) => {
-      const report = args.report ?? process.env[REPORT_ENV];
-      process.exitCode = await execute(
-        postrenderJob({
-          ...(args.overlay !== undefined ? { overlay: args.overlay } : {}),
-          ...(args.config !== undefined ? { config: args.config } : {}),
-          ...(report ? { report } : {}),
-          includeHooks: args['include-hooks'] ?? false,
-          excludeHooks: args['exclude-hooks'] ?? false,
-          explain: args.explain ?? false,
-        }),
-      );
+    (args) => {
+      const report = reportFile(args.report, env);
+      found({
+        command: 'postrender',
+        source: args.overlay !== undefined ? { overlay: args.overlay } : { config: args.config as string },
+        hooks: hookHandling(args['include-hooks'] ?? false, args['exclude-hooks'] ?? false),
+        ...(report ? { report } : {}),
+        explain: args.explain ?? false,
+      });
     },
   );
 
@@ -165,10 +182,8 @@ export async function main(argv: readonly string[]): Promise<void> {
       command
         .option('max-input-bytes', { type: 'number', describe: 'Refuse larger inputs', default: DEFAULT_MAX_INPUT_BYTES })
         .example('helm template demo base/chart | $0 run overlays/prod | $0 connectivity', ''),
-    async (args) => {
-      process.exitCode = await connectivity(args['max-input-bytes']);
-      },
-    );
+    (args) => found({ command: 'connectivity', maxInputBytes: args['max-input-bytes'] }),
+  );
 
   parser = parser.command(
     'patches <pipeline>',
@@ -184,8 +199,9 @@ export async function main(argv: readonly string[]): Promise<void> {
         .option('max-input-bytes', { type: 'number', describe: 'Refuse larger inputs', default: DEFAULT_MAX_INPUT_BYTES })
         .example('helm template demo base/chart | $0 patches overlays/prod --out gitops/prod-patches', '')
         .example('helm template demo base/chart | $0 patches overlays/prod --out gitops/prod-patches --check', ''),
-    async (args) => {
-      process.exitCode = await patchesCommand({
+    (args) =>
+      found({
+        command: 'patches',
         pipeline: String(args.pipeline),
         out: args.out,
         form: args.form as PatchForm,
@@ -193,8 +209,7 @@ export async function main(argv: readonly string[]): Promise<void> {
         ...(args.release !== undefined ? { release: args.release } : {}),
         ...(args['release-namespace'] !== undefined ? { releaseNamespace: args['release-namespace'] } : {}),
         maxInputBytes: args['max-input-bytes'],
-      });
-    },
+      }),
   );
 
   parser = parser.command(
@@ -207,10 +222,28 @@ export async function main(argv: readonly string[]): Promise<void> {
     },
   );
 
-  for (const fn of functions) parser = functionCommand(fn, parser);
+  for (const fn of functions) parser = functionCommand(fn, parser, found);
 
-  try {
+  const { output } = settings;
+  if (output) {
+    await parser.parseAsync([...argv], {}, (_error, _args, text) => {
+      if (text) output(text);
+    });
+  } else {
     await parser.parseAsync();
+  }
+  return invocation;
+}
+
+export async function main(argv: readonly string[]): Promise<void> {
+  const functions = await loadFunctions();
+  const fail = (message: string): never => {
+    process.stderr.write(`krmkit: error: ${message}${suggestFlag(message, functions)}\nRun 'krmkit --help' or 'krmkit <command> --help' for usage.\n`);
+    process.exit(EXIT_BAD_INPUT);
+  };
+  try {
+    const invocation = await parseWithYargs(argv, functions, { env: process.env, fail });
+    if (invocation) process.exitCode = await runInvocation(invocation);
   } catch (error) {
     process.exitCode = reportFailure(error, (text) => process.stderr.write(text));
   }

@@ -2,15 +2,13 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { KrmInputError } from '../krm/base/errors.js';
 import { readInput } from '../krm/stream/input.js';
-import { compilePipeline } from '../krm/function/pipeline.js';
 import { formatResultLine, hasError } from '../krm/model/results.js';
-import { pipelineFilePath, readYamlFile } from './config-file.js';
 import { EXIT_ERROR_RESULT, EXIT_OK, processIo, reportFailure, type Io } from './execute.js';
 import { compilePipelineToPatches } from './patches/compile.js';
 import { ownedFiles, renderForm, type OutputFiles, type PatchForm } from './patches/forms.js';
 import { unifiedDiff } from './patches/line-diff.js';
-import { registryFor } from './lazy-registry.js';
-import { HOOK_ANNOTATION, hookSteps } from './postrender.js';
+import { HOOK_ANNOTATION, hookSteps } from './invocation/hooks.js';
+import { pipelineFileSteps } from './invocation/steps.js';
 
 /**
  * `krmkit patches <pipeline> --out DIR`: what the pipeline does to the render on stdin,
@@ -34,9 +32,7 @@ export async function patchesCommand(options: PatchesOptions, io: Io = processIo
       throw new KrmInputError('--form flux needs --release NAME: the HelmRelease whose spec.postRenderers the patches belong to');
     }
     const input = readInput(await io.readInput(options.maxInputBytes), { maxBytes: options.maxInputBytes });
-    const path = pipelineFilePath(options.pipeline);
-    const raw = readYamlFile(path);
-    let steps = compilePipeline(raw, await registryFor(raw), path);
+    let steps = await pipelineFileSteps(options.pipeline)(input);
     if (options.form === 'flux') {
       // helm-controller runs post-renderers the way Helm 3 does: hooks never reach them.
       steps = hookSteps(steps, 'none');

@@ -1,5 +1,5 @@
 import type { AnyKrmFunction } from '../krm/function/function.js';
-import type { Registry } from '../krm/function/pipeline.js';
+import type { Registry } from '../krm/function/steps.js';
 
 /**
  * Every krmkit function, in the order `--help` lists them: its name and kind, and how to

@@ -1,33 +1,19 @@
 import { compare, type Operation } from 'fast-json-patch';
-import { KrmConfigError, KrmInputError } from '../base/errors.js';
 import { HELM_FILENAME_ANNOTATION, withHelmFilename } from '../model/generated-filename.js';
 import { makeFilter, parseCommonConfig, type AnyKrmFunction, type CommonConfig, type FunctionContext, type PipelineStep } from './function.js';
-import { describeValue } from '../base/messages.js';
 import type { Input } from '../stream/input.js';
-import { API_VERSION, readOptions } from './options.js';
-import { isPlainMap } from '../base/path.js';
+import { readOptions } from './options.js';
 import { checkLabelValues } from '../kube/label-values.js';
 import { containersOf, podTemplateOf } from '../kube/pod-template.js';
 import { ResourceIndex, type ResourceLookup } from '../model/resource-index.js';
 import { Resource, type KubeObject } from '../model/resource.js';
 import { toResult, type Finding, type Result } from '../model/results.js';
-import { nearest } from '../base/messages.js';
 
 /** One function with its parsed config, ready to run. */
 export interface Step {
   fn: AnyKrmFunction;
   config: unknown;
   common: CommonConfig;
-}
-
-export type Registry = readonly AnyKrmFunction[];
-
-export function functionByKind(registry: Registry, kind: string): AnyKrmFunction | undefined {
-  return registry.find((fn) => fn.kind === kind);
-}
-
-export function functionByName(registry: Registry, name: string): AnyKrmFunction | undefined {
-  return registry.find((fn) => fn.name === name);
 }
 
 /** Builds a step from any config form the function accepts (typed, ConfigMap, bare options). */
@@ -40,49 +26,6 @@ export function compileOptions(fn: AnyKrmFunction, options: Record<string, unkno
   const common = parseCommonConfig(fn.name, options);
   const { select: _select, exclude: _exclude, podTemplateKinds: _kinds, ...own } = options;
   return { fn, config: fn.parseConfig(own), common };
-}
-
-const PIPELINE_FIELDS = ['apiVersion', 'kind', 'metadata', 'steps'];
-
-/**
- * Reads a `kind: Pipeline` document: `steps` is a list of function configs, each chosen by
- * its `kind` (`apiVersion` may be left out inside a pipeline).
- */
-export function compilePipeline(raw: unknown, registry: Registry, source = 'pipeline'): Step[] {
-  if (!isPlainMap(raw)) throw new KrmInputError(`${source}: expected a Pipeline mapping, got ${describeValue(raw)}`);
-  if (raw.kind !== 'Pipeline') throw new KrmInputError(`${source}: expected kind Pipeline, got ${JSON.stringify(raw.kind)}`, { field: ['kind'] });
-  if (raw.apiVersion !== undefined && raw.apiVersion !== API_VERSION) {
-    throw new KrmInputError(`${source}: apiVersion must be ${API_VERSION}, got ${JSON.stringify(raw.apiVersion)}`, { field: ['apiVersion'] });
-  }
-  for (const key of Object.keys(raw)) {
-    if (!PIPELINE_FIELDS.includes(key)) {
-      const suggestion = nearest(key, PIPELINE_FIELDS);
-      throw new KrmInputError(`${source}: unknown field ${JSON.stringify(key)}${suggestion ? ` — did you mean ${JSON.stringify(suggestion)}?` : ''}`, { field: [key] });
-    }
-  }
-  const steps = raw.steps ?? [];
-  if (!Array.isArray(steps)) throw new KrmInputError(`${source}: expected a list of steps, got ${describeValue(steps)}`, { field: ['steps'] });
-  return steps.map((step: unknown, index) => {
-    if (!isPlainMap(step) || typeof step.kind !== 'string') {
-      throw new KrmInputError(`${source}: each step is a function config with a kind`, { field: ['steps', index] });
-    }
-    const fn = functionByKind(registry, step.kind);
-    if (!fn) {
-      const suggestion = nearest(step.kind, registry.map((entry) => entry.kind));
-      throw new KrmInputError(
-        `${source}: no function has kind ${JSON.stringify(step.kind)}${suggestion ? ` — did you mean ${JSON.stringify(suggestion)}?` : ` (kinds: ${registry.map((entry) => entry.kind).join(', ')})`}`,
-        { field: ['steps', index, 'kind'] },
-      );
-    }
-    try {
-      return compileStep(fn, step);
-    } catch (error) {
-      if (error instanceof KrmConfigError) {
-        throw new KrmInputError(`${source}: steps[${index}]: ${error.message}`);
-      }
-      throw error;
-    }
-  });
 }
 
 export interface RunOptions {

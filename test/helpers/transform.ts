@@ -1,7 +1,8 @@
 import { loadFunctions } from '../../functions/index.js';
 import { readInput } from '../../krm/stream/input.js';
 import { writeOutput } from '../../krm/stream/output.js';
-import { compilePipeline, compileStep, functionByKind, functionByName, runSteps, type Step } from '../../krm/function/pipeline.js';
+import { compileStep, runSteps, type Step } from '../../krm/function/pipeline.js';
+import { compilePipeline, functionByKind, functionByName } from '../../krm/function/steps.js';
 import { isPlainMap } from '../../krm/base/path.js';
 import type { Result } from '../../krm/model/results.js';
 

@@ -9,7 +9,7 @@ const FUNCTIONS = await loadFunctions();
 
 /**
  * What krmkit's Helm 4 post-renderer does to hooks by default, written down independently
- * of cli/postrender.ts so tests can compare against it: the overlay's steps whose function
+ * of cli/invocation/hooks.ts so tests can compare against it: the overlay's steps whose function
  * hardens pods (`editsHooks`) run over the hooks; the other steps never touch them.
  */
 export function hookPipelineFile(overlay: Overlay): string {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CORE_SCHEMA, load } from 'js-yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fastPathJob } from '../../cli/fast-path.js';
+import { parseFast } from '../../cli/invocation/fast-parse.js';
 import { REPO_ROOT } from '../helpers/cli.js';
 import { isHook, parseObjects } from './objects.js';
 import { CHART, POSTRENDER, helm3PostRender, helm4PostRender, installHelm4Plugin, newHelmHome, type HelmHome } from './paths.js';
@@ -126,7 +126,7 @@ describe('the stream Helm 4 sends', () => {
   });
 
   it('refuses --include-hooks together with --exclude-hooks (exit 2, nothing on stdout)', async () => {
-    expect(fastPathJob(['postrender', '--overlay=prod', '--include-hooks', '--exclude-hooks'])).toBeUndefined();
+    expect(parseFast(['postrender', '--overlay=prod', '--include-hooks', '--exclude-hooks'])).toBeUndefined();
     const result = await postrender(['--overlay=prod', '--include-hooks', '--exclude-hooks'], helm4Stream);
     expect(result.status).toBe(2);
     expect(result.stdout).toBe('');
@@ -181,10 +181,10 @@ describe('finding the overlay', () => {
   });
 
   it('goes through the fast path (no yargs) for what Helm passes, and to the full CLI for help and mistakes', async () => {
-    expect(fastPathJob(['postrender', '--overlay=prod'])).toBeDefined();
-    expect(fastPathJob(['postrender', '--overlay', 'prod', '--include-hooks', '--report', '/tmp/r'])).toBeDefined();
-    expect(fastPathJob(['postrender', '--help'])).toBeUndefined();
-    expect(fastPathJob(['postrender', '--overlya=prod'])).toBeUndefined();
+    expect(parseFast(['postrender', '--overlay=prod'])).toBeDefined();
+    expect(parseFast(['postrender', '--overlay', 'prod', '--include-hooks', '--report', '/tmp/r'])).toBeDefined();
+    expect(parseFast(['postrender', '--help'])).toBeUndefined();
+    expect(parseFast(['postrender', '--overlya=prod'])).toBeUndefined();
     const help = await postrender(['--help'], '');
     expect(help.status).toBe(0);
     expect(help.stdout).toContain('--include-hooks');

@@ -1,10 +1,10 @@
 /**
- * The start-up path loads only the functions a config uses (cli/lazy-registry.ts), and
+ * The start-up path loads only the functions a config uses (cli/invocation/lazy-registry.ts), and
  * falls back to all of them whenever the config leaves that open, so error messages and
  * suggestions stay what they were.
  */
 import { describe, expect, it } from 'vitest';
-import { registryFor } from '../../cli/lazy-registry.js';
+import { registryFor } from '../../cli/invocation/lazy-registry.js';
 import { FUNCTION_CATALOG, loadFunctions } from '../../functions/index.js';
 
 const ALL = FUNCTION_CATALOG.map((entry) => entry.name);

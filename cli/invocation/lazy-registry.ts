@@ -1,6 +1,6 @@
-import { FUNCTION_CATALOG, loadFunctions } from '../functions/index.js';
-import { isPlainMap } from '../krm/base/path.js';
-import type { Registry } from '../krm/function/pipeline.js';
+import { FUNCTION_CATALOG, loadFunctions } from '../../functions/index.js';
+import { isPlainMap } from '../../krm/base/path.js';
+import type { Registry } from '../../krm/function/steps.js';
 
 /**
  * The functions a config needs, and only those: the kinds of a Pipeline's steps, a typed

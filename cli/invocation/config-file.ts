@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { CORE_SCHEMA, load } from 'js-yaml';
-import { KrmInputError } from '../krm/base/errors.js';
+import { KrmInputError } from '../../krm/base/errors.js';
 
 /** Reads a YAML config or pipeline file, naming the file and line when it is malformed. */
 export function readYamlFile(path: string): unknown {
