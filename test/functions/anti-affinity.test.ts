@@ -16,6 +16,7 @@ import { isPlainMap } from '../../krm/base/path.js';
 import { expectUnchangedDocumentsKeepTheirBytes } from '../helpers/invariants.js';
 import { runCli } from '../helpers/cli.js';
 import { corpora } from '../helpers/corpora.js';
+import { needsShared } from '../helpers/shared.js';
 import { objectsOf, withoutPaths } from '../helpers/objects.js';
 import { transform } from '../helpers/transform.js';
 import { expectInputError, thrownBy } from '../helpers/errors.js';
@@ -535,7 +536,7 @@ describe('properties', () => {
   });
 });
 
-describe('real corpora (../shared/corpora)', () => {
+describe.runIf(needsShared('corpora'))('real corpora (../shared/corpora)', () => {
   // Every workload in them runs one replica: by default nothing changes; minReplicas 1 spreads exactly the Deployments.
   describe.each(corpora())('$name', ({ text }) => {
     it('is left byte-for-byte unchanged by the default config (every workload there runs 1 replica)', () => {

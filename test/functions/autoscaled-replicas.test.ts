@@ -13,6 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { KrmInputError } from '../../krm/base/errors.js';
 import { runCli } from '../helpers/cli.js';
 import { corpora } from '../helpers/corpora.js';
+import { needsShared } from '../helpers/shared.js';
 import { expectUnchangedDocumentsKeepTheirBytes } from '../helpers/invariants.js';
 import { objectsOf } from '../helpers/objects.js';
 import { transform } from '../helpers/transform.js';
@@ -178,7 +179,7 @@ describe('properties', () => {
   });
 });
 
-describe('real corpora (../shared/corpora)', () => {
+describe.runIf(needsShared('corpora'))('real corpora (../shared/corpora)', () => {
   it.each(corpora())('$name: no HPA there, so every byte stays', ({ text }) => {
     expect(objectsOf(text).some((object) => object.kind === 'HorizontalPodAutoscaler')).toBe(false);
     expect(transform(text, KIND).output).toBe(text);

@@ -20,6 +20,7 @@ import { expectUnchangedDocumentsKeepTheirBytes } from '../helpers/invariants.js
 import { stream as arbitraryStream } from '../helpers/arbitraries.js';
 import { runCli } from '../helpers/cli.js';
 import { corpora } from '../helpers/corpora.js';
+import { needsShared } from '../helpers/shared.js';
 import { objectsOf, withoutPaths } from '../helpers/objects.js';
 import { transform } from '../helpers/transform.js';
 
@@ -586,7 +587,7 @@ describe('properties', () => {
   });
 });
 
-describe('real corpora (../shared/corpora)', () => {
+describe.runIf(needsShared('corpora'))('real corpora (../shared/corpora)', () => {
   const POD_NAMESPACE = { name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } };
   const PROD = { name: 'PROD', value: 'true' };
   const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'Pod']);

@@ -15,6 +15,7 @@ import { KrmConfigError, KrmInputError } from '../../krm/base/errors.js';
 import { readOptions } from '../../krm/function/options.js';
 import { runCli } from '../helpers/cli.js';
 import { corpora } from '../helpers/corpora.js';
+import { needsShared } from '../helpers/shared.js';
 import { objectsOf } from '../helpers/objects.js';
 import { transform } from '../helpers/transform.js';
 
@@ -605,7 +606,7 @@ describe('properties', () => {
   });
 });
 
-describe('real corpora (../shared/corpora)', () => {
+describe.runIf(needsShared('corpora'))('real corpora (../shared/corpora)', () => {
   // What each real manifest gets under default-deny both ways with DNS, and what it warns about.
   const expected: Record<string, { policies: string[]; warned: string[] }> = {
     'cert-manager-v1.14.4.yaml': {

@@ -13,6 +13,7 @@ import { KrmConfigError } from '../../krm/base/errors.js';
 import { readOptions } from '../../krm/function/options.js';
 import { runCli } from '../helpers/cli.js';
 import { corpora } from '../helpers/corpora.js';
+import { needsShared } from '../helpers/shared.js';
 import { expectUnchangedDocumentsKeepTheirBytes } from '../helpers/invariants.js';
 import { objectsOf } from '../helpers/objects.js';
 import { transform } from '../helpers/transform.js';
@@ -351,7 +352,7 @@ describe('properties', () => {
   });
 });
 
-describe('real corpora (../shared/corpora)', () => {
+describe.runIf(needsShared('corpora'))('real corpora (../shared/corpora)', () => {
   describe.each(corpora())('$name', ({ text }) => {
     it('adds budgets only for workloads without a fixed replica count below 2, changes no input document, and is idempotent', () => {
       const once = transform(text, KIND).output;

@@ -12,6 +12,7 @@ import { KrmConfigError, KrmInputError } from '../../krm/base/errors.js';
 import { readOptions } from '../../krm/function/options.js';
 import { runCli } from '../helpers/cli.js';
 import { corpora } from '../helpers/corpora.js';
+import { needsShared } from '../helpers/shared.js';
 import { expectUnchangedDocumentsKeepTheirBytes } from '../helpers/invariants.js';
 import { objectsOf } from '../helpers/objects.js';
 import { transform } from '../helpers/transform.js';
@@ -146,7 +147,7 @@ describe('properties', () => {
   });
 });
 
-describe('real corpora (../shared/corpora)', () => {
+describe.runIf(needsShared('corpora'))('real corpora (../shared/corpora)', () => {
   it.each(corpora())('$name: labels only the Namespace objects there (none are system namespaces)', ({ text }) => {
     const config = { ...KIND, profile: 'baseline' };
     const once = transform(text, config).output;

@@ -18,6 +18,7 @@ import { readOptions } from '../../krm/function/options.js';
 import { isPlainMap } from '../../krm/base/path.js';
 import { runCli, REPO_ROOT } from '../helpers/cli.js';
 import { corpora } from '../helpers/corpora.js';
+import { needsShared } from '../helpers/shared.js';
 import { expectUnchangedDocumentsKeepTheirBytes } from '../helpers/invariants.js';
 import { objectsOf, withoutPaths } from '../helpers/objects.js';
 import { transform } from '../helpers/transform.js';
@@ -415,7 +416,7 @@ describe('properties', () => {
   });
 });
 
-describe('real corpora (../shared/corpora)', () => {
+describe.runIf(needsShared('corpora'))('real corpora (../shared/corpora)', () => {
   const prod = (parse(readOverlay('prod')) as { steps: Obj[] }).steps.find((step) => step.kind === 'Resources') as Obj;
 
   describe.each(corpora())('$name', ({ text }) => {

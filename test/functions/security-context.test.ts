@@ -13,6 +13,7 @@ import { KrmConfigError } from '../../krm/base/errors.js';
 import { readOptions } from '../../krm/function/options.js';
 import { stream } from '../helpers/arbitraries.js';
 import { corpora } from '../helpers/corpora.js';
+import { needsShared } from '../helpers/shared.js';
 import { expectInputError, thrownBy } from '../helpers/errors.js';
 import { expectUnchangedDocumentsKeepTheirBytes } from '../helpers/invariants.js';
 import { objectsOf, withoutPaths } from '../helpers/objects.js';
@@ -464,7 +465,7 @@ describe('properties', () => {
   });
 });
 
-describe('real corpora (../shared/corpora)', () => {
+describe.runIf(needsShared('corpora'))('real corpora (../shared/corpora)', () => {
   describe.each(corpora())('$name', ({ text }) => {
     it('restricted enforce: idempotent, objects outside securityContext unchanged, what is left of PSS violations reported as errors', () => {
       const once = transform(text, ENFORCE);

@@ -2,6 +2,7 @@ import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { hookDocuments, hookPipelineFile } from './hooks.js';
+import { needsShared } from '../helpers/shared.js';
 import { isHook, isLocalConfig, maskGeneratedCertificates, objectSet, parseObjects, type SetOptions } from './objects.js';
 import {
   CHART,
@@ -32,7 +33,7 @@ import {
  */
 const CHARTS: ChartCase[] = [
   { name: 'base/chart', release: 'demo', chart: CHART },
-  ...readdirSync(join(METRICS_SERVER, 'ci'))
+  ...(needsShared('charts') ? readdirSync(join(METRICS_SERVER, 'ci')) : [])
     .filter((file) => file.endsWith('-values.yaml'))
     .sort()
     .map((file) => ({ name: `metrics-server ${file}`, release: 'metrics-server', chart: METRICS_SERVER, valuesFile: join(METRICS_SERVER, 'ci', file) })),
