@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../helpers/cli.js';
 import { needsShared } from '../helpers/shared.js';
-import { objectSet } from '../integration/objects.js';
+import { objectSet } from '../helpers/object-sets.js';
 import { CHART, installHelm4Plugin, METRICS_SERVER, newHelmHome, POSTRENDER, type HelmHome } from '../integration/paths.js';
 import { run, type ProcessRun } from '../integration/process.js';
 import { toolPath } from '../integration/tools.js';

@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { KRMKIT_BIN, REPO_ROOT } from '../helpers/cli.js';
 import { corpora } from '../helpers/corpora.js';
 import { needsShared } from '../helpers/shared.js';
-import { isHook, objectSet, parseObjects } from '../integration/objects.js';
+import { objectSet } from '../helpers/object-sets.js';
+import { isHook, documentsOf } from '../helpers/objects.js';
 import { CHART, filter, helmTemplate, newHelmHome, overlayDir, type Overlay } from '../integration/paths.js';
 import { run, type ProcessRun } from '../integration/process.js';
 import { toolPath } from '../integration/tools.js';
@@ -66,7 +67,7 @@ describe.concurrent('kustomize Component', () => {
     expect(component).not.toContain('config.kubernetes.io/function');
     const built = objectSet(build.stdout);
     expect(built).toEqual(objectSet(expected.stdout));
-    expect(built.length).toBe(parseObjects(expected.stdout).length);
+    expect(built.length).toBe(documentsOf(expected.stdout).length);
   });
 });
 

@@ -18,7 +18,7 @@ import { parseAllDocuments, stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../helpers/cli.js';
 import { objectsOf } from '../helpers/objects.js';
-import { runCliStreaming, type TimedRun } from './support/cli-process.js';
+import { runCliStreaming, type TimedRun } from '../helpers/cli.js';
 
 type Category =
   | 'yaml syntax'

@@ -9,8 +9,8 @@
 import { describe, expect, it } from 'vitest';
 import { corpora } from '../helpers/corpora.js';
 import { needsShared } from '../helpers/shared.js';
-import { SUITE_CONFIGS } from './support/configs.js';
-import { checkInvariants } from './support/invariants.js';
+import { SUITE_CONFIGS } from '../helpers/suite-configs.js';
+import { checkInvariants } from '../helpers/invariants.js';
 
 describe.runIf(needsShared('corpora')).each(corpora())('corpus $name', ({ text }) => {
   it.each(SUITE_CONFIGS)('through $name keeps every guarantee', (suite) => {

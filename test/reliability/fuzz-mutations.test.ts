@@ -9,10 +9,10 @@ import fc from 'fast-check';
 import { afterAll, describe, it } from 'vitest';
 import { corpora } from '../helpers/corpora.js';
 import { needsShared } from '../helpers/shared.js';
-import { SUITE_CONFIGS } from './support/configs.js';
-import { checkInvariants } from './support/invariants.js';
-import { applyMutations, mutations } from './support/mutations.js';
-import { FUZZ_RUNS, fuzzParameters, fuzzTimeout, yieldToWorker } from './support/runs.js';
+import { SUITE_CONFIGS } from '../helpers/suite-configs.js';
+import { checkInvariants } from '../helpers/invariants.js';
+import { applyMutations, mutations } from '../helpers/stream-mutations.js';
+import { FUZZ_RUNS, fuzzParameters, fuzzTimeout, yieldToWorker } from '../helpers/fuzz-runs.js';
 
 const tally = { runs: 0, rejected: 0 };
 

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../helpers/cli.js';
 import { corpora } from '../../helpers/corpora.js';
 import { needsShared } from '../../helpers/shared.js';
-import { parseObjects } from '../objects.js';
+import { documentsOf } from '../../helpers/objects.js';
 import { filter, METRICS_SERVER, overlayDir, POSTRENDER, type Overlay } from '../paths.js';
 import { run, type ProcessRun } from '../process.js';
 import { pinnedVersions, toolPath } from '../tools.js';
@@ -136,6 +136,6 @@ describe.concurrent.each(CASES)('$name', (testCase) => {
     // Every pod template of the input is still there to be judged.
     expect(after.pods.map((pod) => pod.workload).sort()).toEqual(before.pods.map((pod) => pod.workload).sort());
     // Generated objects (NetworkPolicies) go through the same checks.
-    if (testCase.overlay === 'prod') expect(parseObjects(output).some((object) => object.kind === 'NetworkPolicy')).toBe(true);
+    if (testCase.overlay === 'prod') expect(documentsOf(output).some((object) => object.kind === 'NetworkPolicy')).toBe(true);
   }, SERVER_TEST_TIMEOUT);
 });
