@@ -2,6 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** The bundled CLI, as users run it. `npm test` builds it first. */
@@ -25,6 +26,18 @@ export function runCli(args: readonly string[], input: string | Buffer = '', opt
   });
   if (run.error) throw run.error;
   return { status: run.status ?? -1, stdout: run.stdout, stderr: run.stderr };
+}
+
+/** Asserts how a run ended: its exit status (stderr shown when it differs), then that stderr says each of `messages`. */
+export function expectExit(run: CliRun, status: number, ...messages: string[]): void {
+  expect(run.status, run.stderr).toBe(status);
+  for (const message of messages) expect(run.stderr).toContain(message);
+}
+
+/** A refused run: exit `status`, nothing on stdout (no half-written stream), and each of `messages` on stderr. */
+export function expectRefused(run: CliRun, status: number, ...messages: string[]): void {
+  expectExit(run, status, ...messages);
+  expect(run.stdout).toBe('');
 }
 
 export interface TimedRun {
