@@ -105,7 +105,7 @@ export async function parseWithYargs(argv: readonly string[], functions: Registr
   const found: Found = (value) => {
     invocation = value;
   };
-  let parser = yargs([...argv])
+  let parser: Argv = yargs([...argv])
     .scriptName('krmkit')
     .usage('$0 <command> [options] < input.yaml > output.yaml')
     .version(VERSION_LINE)

@@ -2,7 +2,8 @@ import { defineFunction, type FunctionContext } from '../../krm/function/functio
 import { ALL_CONTAINER_LISTS, isWindowsPod } from '../../krm/kube/pod-template.js';
 import type { Resource } from '../../krm/model/resource.js';
 import { parseSecurityContextConfig, securityContextCommonOptionDocs, securityContextOptions, type SecurityContextConfig } from './config.js';
-import { planPodTemplate, type Desire } from './plan.js';
+import type { Desire } from './desire.js';
+import { planPodTemplate } from './plan.js';
 import { addWritableTmp } from './writable-tmp.js';
 
 function isAbsent(value: unknown): boolean {

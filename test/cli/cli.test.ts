@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { load } from 'js-yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { expectExit, runCli } from '../helpers/cli.js';
 
 const deployment = `---
 # Source: shop/templates/api.yaml
@@ -88,20 +88,15 @@ describe('krmkit <function>', () => {
 
   it('names an unknown config field and suggests the nearest one', () => {
     const run = runCli(['security-context', '--config', file('typo.yaml', 'apiVersion: krmkit.dev/v1alpha1\nkind: SecurityContext\nmodee: enforce\n')], deployment);
-    expect(run.status).toBe(2);
-    expect(run.stderr).toContain('unknown option "modee" — did you mean "mode"?');
+    expectExit(run, 2, 'unknown option "modee" — did you mean "mode"?');
   });
 
   it('suggests the nearest flag for a mistyped one', () => {
-    const run = runCli(['security-context', '--mod', 'enforce'], deployment);
-    expect(run.status).toBe(2);
-    expect(run.stderr).toContain('did you mean --mode?');
+    expectExit(runCli(['security-context', '--mod', 'enforce'], deployment), 2, 'did you mean --mode?');
   });
 
   it('rejects an invalid option value with the valid ones', () => {
-    const run = runCli(['security-context', '--mode', 'enforc'], deployment);
-    expect(run.status).toBe(2);
-    expect(run.stderr).toContain('"enforc" is not one of fill, enforce, audit — did you mean "enforce"?');
+    expectExit(runCli(['security-context', '--mode', 'enforc'], deployment), 2, '"enforc" is not one of fill, enforce, audit — did you mean "enforce"?');
   });
 
   it('explains, per function and resource, the JSON-patch operations applied', () => {

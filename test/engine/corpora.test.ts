@@ -7,12 +7,15 @@ import { loadAll } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { isPlainMap } from '../../krm/base/path.js';
 import { corpora } from '../helpers/corpora.js';
+import { needsShared } from '../helpers/shared.js';
 import { transform } from '../helpers/transform.js';
 import { objectsOf, withoutPaths } from '../helpers/objects.js';
 
 const EMPTY_PIPELINE = { apiVersion: 'krmkit.dev/v1alpha1', kind: 'Pipeline', steps: [] };
 
-describe.each(corpora())('corpus $name', ({ text }) => {
+const present = needsShared('corpora');
+
+describe.runIf(present).each(corpora())('corpus $name', ({ text }) => {
   it('comes out byte-for-byte through an empty pipeline', () => {
     expect(transform(text, EMPTY_PIPELINE).output).toBe(text);
   });
@@ -34,7 +37,7 @@ describe.each(corpora())('corpus $name', ({ text }) => {
   });
 });
 
-describe('corpus documents that security-context must not touch', () => {
+describe.runIf(present)('corpus documents that security-context must not touch', () => {
   it('leaves every non-workload document byte-identical', () => {
     for (const { text } of corpora()) {
       const output = transform(text, { apiVersion: 'krmkit.dev/v1alpha1', kind: 'SecurityContext', mode: 'enforce' }).output;

@@ -13,11 +13,12 @@ import { parseAntiAffinityConfig, antiAffinityOptions } from '../../functions/an
 import { KrmConfigError } from '../../krm/base/errors.js';
 import { readOwnOptions } from '../../krm/function/options.js';
 import { isPlainMap } from '../../krm/base/path.js';
-import { expectUnchangedDocumentsKeepTheirBytes } from '../helpers/invariants.js';
 import { runCli } from '../helpers/cli.js';
 import { corpora } from '../helpers/corpora.js';
+import { needsShared } from '../helpers/shared.js';
 import { objectsOf, withoutPaths } from '../helpers/objects.js';
 import { transform } from '../helpers/transform.js';
+import { expectIdempotent, expectUntouchedDocumentsKept } from '../helpers/run-properties.js';
 import { expectInputError, thrownBy } from '../helpers/errors.js';
 
 type Obj = Record<string, unknown>;
@@ -484,13 +485,7 @@ describe('properties', () => {
   const runs = Number(process.env.FC_RUNS ?? 150);
 
   it('is idempotent: running twice gives the same bytes as once', () => {
-    fc.assert(
-      fc.property(generatedStream, configArb, (text, options) => {
-        const once = transform(text, options).output;
-        expect(transform(once, options).output).toBe(once);
-      }),
-      { numRuns: runs },
-    );
+    fc.assert(fc.property(generatedStream, configArb, expectIdempotent), { numRuns: runs });
   });
 
   it('loses nothing and duplicates nothing: every object comes out, existing terms first and unchanged, added terms on new topology keys only', () => {
@@ -526,16 +521,11 @@ describe('properties', () => {
   });
 
   it('leaves documents it does not change byte-identical', () => {
-    fc.assert(
-      fc.property(generatedStream, configArb, (text, options) => {
-        expectUnchangedDocumentsKeepTheirBytes(text, transform(text, options).output);
-      }),
-      { numRuns: runs },
-    );
+    fc.assert(fc.property(generatedStream, configArb, expectUntouchedDocumentsKept), { numRuns: runs });
   });
 });
 
-describe('real corpora (../shared/corpora)', () => {
+describe.runIf(needsShared('corpora'))('real corpora (../shared/corpora)', () => {
   // Every workload in them runs one replica: by default nothing changes; minReplicas 1 spreads exactly the Deployments.
   describe.each(corpora())('$name', ({ text }) => {
     it('is left byte-for-byte unchanged by the default config (every workload there runs 1 replica)', () => {

@@ -13,9 +13,11 @@ import { KrmConfigError } from '../../krm/base/errors.js';
 import { readOwnOptions } from '../../krm/function/options.js';
 import { runCli } from '../helpers/cli.js';
 import { corpora } from '../helpers/corpora.js';
+import { needsShared } from '../helpers/shared.js';
 import { expectUnchangedDocumentsKeepTheirBytes } from '../helpers/invariants.js';
 import { objectsOf } from '../helpers/objects.js';
 import { transform } from '../helpers/transform.js';
+import { expectIdempotent } from '../helpers/run-properties.js';
 import { expectInputError, thrownBy } from '../helpers/errors.js';
 
 type Obj = Record<string, unknown>;
@@ -307,12 +309,7 @@ const configArb = fc.constantFrom<Obj>(KIND, { ...KIND, minAvailable: '50%', unh
 
 describe('properties', () => {
   it('is idempotent: running twice gives the same bytes as once', () => {
-    fc.assert(
-      fc.property(generatedStream, configArb, (text, options) => {
-        const once = transform(text, options).output;
-        expect(transform(once, options).output).toBe(once);
-      }),
-    );
+    fc.assert(fc.property(generatedStream, configArb, expectIdempotent));
   });
 
   it('loses nothing: every input object comes out unchanged, and only budgets are added — one per workload at most, each selecting a workload of its namespace exactly', () => {
@@ -351,7 +348,7 @@ describe('properties', () => {
   });
 });
 
-describe('real corpora (../shared/corpora)', () => {
+describe.runIf(needsShared('corpora'))('real corpora (../shared/corpora)', () => {
   describe.each(corpora())('$name', ({ text }) => {
     it('adds budgets only for workloads without a fixed replica count below 2, changes no input document, and is idempotent', () => {
       const once = transform(text, KIND).output;

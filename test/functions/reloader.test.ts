@@ -16,6 +16,7 @@ import { KrmConfigError, KrmInputError } from '../../krm/base/errors.js';
 import { isPlainMap } from '../../krm/base/path.js';
 import { runCli } from '../helpers/cli.js';
 import { corpora } from '../helpers/corpora.js';
+import { needsShared } from '../helpers/shared.js';
 import { objectsOf, withoutPaths } from '../helpers/objects.js';
 import { transform } from '../helpers/transform.js';
 
@@ -591,7 +592,7 @@ describe('reloader: properties', () => {
   });
 });
 
-describe('reloader: real-world corpora', () => {
+describe.runIf(needsShared('corpora'))('reloader: real-world corpora', () => {
   const expected: Record<string, { changed: Record<string, Obj>; checksumWarnings: string[] }> = {
     'cert-manager-v1.14.4.yaml': { changed: {}, checksumWarnings: [] },
     'metrics-server-components.yaml': { changed: {}, checksumWarnings: [] },

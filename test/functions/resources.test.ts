@@ -18,9 +18,10 @@ import { readOwnOptions } from '../../krm/function/options.js';
 import { isPlainMap } from '../../krm/base/path.js';
 import { runCli, REPO_ROOT } from '../helpers/cli.js';
 import { corpora } from '../helpers/corpora.js';
-import { expectUnchangedDocumentsKeepTheirBytes } from '../helpers/invariants.js';
+import { needsShared } from '../helpers/shared.js';
 import { objectsOf, withoutPaths } from '../helpers/objects.js';
 import { transform } from '../helpers/transform.js';
+import { idempotentRuns, expectUntouchedDocumentsKept } from '../helpers/run-properties.js';
 import { thrownBy } from '../helpers/errors.js';
 
 const FUNCTIONS = await loadFunctions();
@@ -365,9 +366,7 @@ describe('properties', () => {
   it('is idempotent: running twice gives the same bytes and the same results as once', () => {
     fc.assert(
       fc.property(generatedStream, configArb, (text, options) => {
-        const once = transform(text, options);
-        const twice = transform(once.output, options);
-        expect(twice.output).toBe(once.output);
+        const { once, twice } = idempotentRuns(text, options);
         expect(twice.results).toEqual(once.results);
       }),
       { numRuns: runs },
@@ -406,16 +405,11 @@ describe('properties', () => {
   });
 
   it('leaves documents it does not change byte-identical', () => {
-    fc.assert(
-      fc.property(generatedStream, configArb, (text, options) => {
-        expectUnchangedDocumentsKeepTheirBytes(text, transform(text, options).output);
-      }),
-      { numRuns: runs },
-    );
+    fc.assert(fc.property(generatedStream, configArb, expectUntouchedDocumentsKept), { numRuns: runs });
   });
 });
 
-describe('real corpora (../shared/corpora)', () => {
+describe.runIf(needsShared('corpora'))('real corpora (../shared/corpora)', () => {
   const prod = (parse(readOverlay('prod')) as { steps: Obj[] }).steps.find((step) => step.kind === 'Resources') as Obj;
 
   describe.each(corpora())('$name', ({ text }) => {

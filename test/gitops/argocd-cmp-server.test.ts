@@ -6,7 +6,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../helpers/cli.js';
-import { objectSet, parseObjects } from '../integration/objects.js';
+import { objectSet } from '../helpers/object-sets.js';
+import { documentsOf } from '../helpers/objects.js';
 import { filter, overlayDir } from '../integration/paths.js';
 import { run, type ProcessRun } from '../integration/process.js';
 import { toolPath } from '../integration/tools.js';
@@ -75,7 +76,7 @@ describe.concurrent('argocd-cmp-server with the krmkit plugin', () => {
     expect(without.status, without.stderr).toBe(0);
     // argocd-cmp-server hands manifests back as JSON documents.
     const frontendReplicas = (text: string): unknown =>
-      (parseObjects(text).find((object) => object.kind === 'Deployment' && (object.metadata as { name?: string }).name === 'demo-frontend')?.spec as { replicas?: number } | undefined)?.replicas;
+      (documentsOf(text).find((object) => object.kind === 'Deployment' && (object.metadata as { name?: string }).name === 'demo-frontend')?.spec as { replicas?: number } | undefined)?.replicas;
     expect(frontendReplicas(without.stdout)).toBe(2);
     expect(frontendReplicas(withValues.stdout)).toBe(3);
   });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../helpers/cli.js';
-import { objectSet } from '../integration/objects.js';
+import { objectSet } from '../helpers/object-sets.js';
 import { filter, overlayDir } from '../integration/paths.js';
 import { run, type ProcessRun } from '../integration/process.js';
 import { toolPath } from '../integration/tools.js';

@@ -4,7 +4,7 @@ import { parseAllDocuments } from 'yaml';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { KRMKIT_BIN, REPO_ROOT } from '../helpers/cli.js';
-import { objectSet } from '../integration/objects.js';
+import { objectSet } from '../helpers/object-sets.js';
 import { filter, overlayDir, type Overlay } from '../integration/paths.js';
 import { run } from '../integration/process.js';
 import { toolPath } from '../integration/tools.js';

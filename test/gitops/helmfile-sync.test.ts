@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../helpers/cli.js';
-import { parseObjects } from '../integration/objects.js';
+import { documentsOf } from '../helpers/objects.js';
 import { CHART, newHelmHome } from '../integration/paths.js';
 import { run } from '../integration/process.js';
 import { toolPath } from '../integration/tools.js';
@@ -54,7 +54,7 @@ describe('helmfile -e prod sync into a real API server', () => {
     // What Helm stored is what krmkit made of the render: re-checked by the server, object by object.
     const manifest = await run(toolPath('helm3'), ['get', 'manifest', 'demo', '--namespace', NAMESPACE], { env });
     expect(manifest.status, manifest.stderr).toBe(0);
-    const installed = parseObjects(manifest.stdout);
+    const installed = documentsOf(manifest.stdout);
     expect(installed.some((object) => object.kind === 'NetworkPolicy')).toBe(true);
     const recheck = await api.kubectl(['create', '--dry-run=server', '-f', '-'], { input: manifest.stdout, namespace: RECHECK });
     expect(recheck.code, recheck.stderr).toBe(0);

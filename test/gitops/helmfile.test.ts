@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../helpers/cli.js';
-import { objectSet } from '../integration/objects.js';
+import { needsShared } from '../helpers/shared.js';
+import { objectSet } from '../helpers/object-sets.js';
 import { CHART, installHelm4Plugin, METRICS_SERVER, newHelmHome, POSTRENDER, type HelmHome } from '../integration/paths.js';
 import { run, type ProcessRun } from '../integration/process.js';
 import { toolPath } from '../integration/tools.js';
@@ -60,9 +61,12 @@ function byHand(helm: Helm, release: Release, environment: Environment, reportDi
   return run(toolPath(helm), ['template', release.name, release.chart, '--namespace', release.namespace, ...postRenderer], { cwd: tmpdir(), env: environmentFor(helm, reportDir) });
 }
 
+/** The helmfile's metrics-server release is ../shared/charts/metrics-server: without it helmfile cannot run at all. */
+const hasChart = needsShared('charts');
+
 const CASES = (['helm3', 'helm4'] as const).flatMap((helm) => (['dev', 'prod'] as const).map((environment) => ({ helm, environment })));
 
-describe.concurrent('helmfile template', () => {
+describe.runIf(hasChart).concurrent('helmfile template', () => {
   it.each(CASES)('$helm, -e $environment: every release equals helm template --post-renderer by hand', async ({ helm, environment }) => {
     const reportDir = mkdtempSync(join(tmpdir(), 'krmkit-helmfile-'));
     const [templated, ...releases] = await Promise.all([helmfile(helm, environment, ['template'], reportDir), ...RELEASES.map((release) => byHand(helm, release, environment, reportDir))]);
@@ -78,7 +82,7 @@ describe.concurrent('helmfile template', () => {
   });
 });
 
-describe.concurrent('helmfile with a krmkit error', () => {
+describe.runIf(hasChart).concurrent('helmfile with a krmkit error', () => {
   it('Helm 3: helmfile fails and shows krmkit’s message', async () => {
     const reportDir = mkdtempSync(join(tmpdir(), 'krmkit-helmfile-'));
     const result = await helmfile('helm3', 'prod', ['--state-values-set', 'overlay=prdo', 'template'], reportDir);

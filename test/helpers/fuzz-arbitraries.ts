@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { stringify } from 'yaml';
+import type { KubeObject } from './objects.js';
 
 /**
  * fast-check generators for whole application streams, as charts render them: every kind
@@ -12,8 +13,6 @@ import { stringify } from 'yaml';
  * still be valid afterwards. Names come from small pools so that references (Service →
  * workload, envFrom → ConfigMap, HPA → Deployment, Ingress → Service) often resolve.
  */
-
-export type KubeObject = Record<string, unknown>;
 
 const WORKLOAD_NAMES = ['web', 'api', 'db', 'worker', 'cache'] as const;
 const CONFIG_NAMES = ['app-config', 'shared', 'db-credentials'] as const;

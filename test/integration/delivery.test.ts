@@ -2,7 +2,9 @@ import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { hookDocuments, hookPipelineFile } from './hooks.js';
-import { isHook, isLocalConfig, maskGeneratedCertificates, objectSet, parseObjects, type SetOptions } from './objects.js';
+import { needsShared } from '../helpers/shared.js';
+import { maskGeneratedCertificates, objectSet, type SetOptions } from '../helpers/object-sets.js';
+import { isHook, isLocalConfig, documentsOf } from '../helpers/objects.js';
 import {
   CHART,
   filter,
@@ -32,7 +34,7 @@ import {
  */
 const CHARTS: ChartCase[] = [
   { name: 'base/chart', release: 'demo', chart: CHART },
-  ...readdirSync(join(METRICS_SERVER, 'ci'))
+  ...(needsShared('charts') ? readdirSync(join(METRICS_SERVER, 'ci')) : [])
     .filter((file) => file.endsWith('-values.yaml'))
     .sort()
     .map((file) => ({ name: `metrics-server ${file}`, release: 'metrics-server', chart: METRICS_SERVER, valuesFile: join(METRICS_SERVER, 'ci', file) })),
@@ -100,7 +102,7 @@ describe('Helm 4 file names', () => {
     const result = await helm4PostRender(home, { name: 'base', release: 'demo', chart: CHART }, ['--overlay=prod']);
     expect(result.status, result.stderr).toBe(0);
     const sources = [...result.stdout.matchAll(/^# Source: (.+)$/gm)].map((match) => match[1]);
-    const policies = parseObjects(result.stdout).filter((object) => object.kind === 'NetworkPolicy');
+    const policies = documentsOf(result.stdout).filter((object) => object.kind === 'NetworkPolicy');
     expect(policies.length).toBeGreaterThan(0);
     for (const policy of policies) {
       const name = (policy.metadata as { name: string }).name;

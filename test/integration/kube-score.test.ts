@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../helpers/cli.js';
 import { corpora } from '../helpers/corpora.js';
+import { needsShared } from '../helpers/shared.js';
 import { kubeScore, type CriticalKind } from './kube-score.js';
 import { filter, helm3PostRender, helmTemplate, METRICS_SERVER, newHelmHome, overlayDir } from './paths.js';
 import type { ProcessRun } from './process.js';
@@ -47,6 +48,12 @@ function succeeded(run: ProcessRun, what: string): string {
 const prod = overlayDir('prod');
 const rendered = readFileSync(join(REPO_ROOT, 'base', 'rendered.yaml'), 'utf8');
 const metricsServer = { name: 'metrics-server', release: 'metrics-server', chart: METRICS_SERVER };
+const metricsServerCase: Case = {
+  name: 'metrics-server chart through the Helm 3 post-renderer (--overlay=prod)',
+  before: async () => succeeded(await helmTemplate('helm3', newHelmHome(), metricsServer), 'helm template'),
+  after: () => helm3PostRender(newHelmHome(), metricsServer, ['--overlay=prod']),
+  inputHas: ['missing memory limit'],
+};
 
 const CASES: Case[] = [
   {
@@ -55,7 +62,7 @@ const CASES: Case[] = [
     after: () => filter(prod, rendered),
     inputHas: ['missing PodDisruptionBudget', 'static replicas under an HPA', ...RESOURCE_KINDS],
   },
-  ...corpora().map(
+  ...(needsShared('corpora') ? corpora() : []).map(
     ({ name, text }): Case => ({
       name: `corpus ${name} through overlays/prod`,
       before: () => Promise.resolve(text),
@@ -64,12 +71,7 @@ const CASES: Case[] = [
       inputHas: INPUT_HAS[name] ?? ['missing PodDisruptionBudget', 'static replicas under an HPA', ...RESOURCE_KINDS],
     }),
   ),
-  {
-    name: 'metrics-server chart through the Helm 3 post-renderer (--overlay=prod)',
-    before: async () => succeeded(await helmTemplate('helm3', newHelmHome(), metricsServer), 'helm template'),
-    after: () => helm3PostRender(newHelmHome(), metricsServer, ['--overlay=prod']),
-    inputHas: ['missing memory limit'],
-  },
+  ...(needsShared('charts') ? [metricsServerCase] : []),
 ];
 
 describe.concurrent('kube-score judges the prod overlay', () => {

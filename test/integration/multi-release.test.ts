@@ -5,7 +5,7 @@ import { dump, loadAll } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../helpers/cli.js';
 import { useApiServer, type ApiServer } from './apiserver/harness.js';
-import { isLocalConfig } from './objects.js';
+import { isLocalConfig } from '../helpers/objects.js';
 import { installHelm4Plugin, kptRender, kustomizeManifests, newHelmHome, POSTRENDER, type HelmHome } from './paths.js';
 import { run, type ProcessRun } from './process.js';
 import { toolPath } from './tools.js';

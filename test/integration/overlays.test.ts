@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { CORE_SCHEMA, load } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../helpers/cli.js';
-import { objectSet } from './objects.js';
+import { objectSet } from '../helpers/object-sets.js';
 import { FUNCTION_WRAPPER, filter, helmTemplate, kustomizeOverlay, newHelmHome, overlayDir, CHART, type Overlay } from './paths.js';
 
 /**

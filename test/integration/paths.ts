@@ -2,6 +2,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KRMKIT_BIN, REPO_ROOT } from '../helpers/cli.js';
+import { sharedPath } from '../helpers/shared.js';
 import { run, type ProcessRun } from './process.js';
 import { toolPath } from './tools.js';
 
@@ -12,7 +13,8 @@ import { toolPath } from './tools.js';
 export const CHART = join(REPO_ROOT, 'base', 'chart');
 export const POSTRENDER = join(REPO_ROOT, 'postrender', 'postrender');
 export const FUNCTION_WRAPPER = join(REPO_ROOT, 'overlays', 'bin', 'krmkit');
-export const METRICS_SERVER = join(REPO_ROOT, '..', 'shared', 'charts', 'metrics-server');
+/** Absent without ../shared: tests that use it ask needsShared('charts') first. */
+export const METRICS_SERVER = join(sharedPath('charts'), 'metrics-server');
 
 export type Overlay = 'dev' | 'prod';
 

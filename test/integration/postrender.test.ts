@@ -5,7 +5,7 @@ import { CORE_SCHEMA, load } from 'js-yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseFast } from '../../cli/invocation/fast-parse.js';
 import { REPO_ROOT } from '../helpers/cli.js';
-import { isHook, parseObjects } from './objects.js';
+import { isHook, documentsOf } from '../helpers/objects.js';
 import { CHART, POSTRENDER, helm3PostRender, helm4PostRender, installHelm4Plugin, newHelmHome, type HelmHome } from './paths.js';
 import { run } from './process.js';
 import { toolPath } from './tools.js';
@@ -75,7 +75,7 @@ describe('the Helm 4 plugin', () => {
 
 describe('the stream Helm 4 sends', () => {
   it('has hooks and file-name annotations, and no # Source comments', () => {
-    const objects = parseObjects(helm4Stream);
+    const objects = documentsOf(helm4Stream);
     expect(objects.some(isHook)).toBe(true);
     expect(helm4Stream).not.toContain('# Source:');
     for (const object of objects) expect((object.metadata as { annotations: Record<string, string> }).annotations[FILENAME]).toBeTruthy();
@@ -84,7 +84,7 @@ describe('the stream Helm 4 sends', () => {
   it('keeps the file-name annotation on every document and names generated ones krmkit/generated/…', async () => {
     const result = await postrender(['--overlay=prod'], helm4Stream);
     expect(result.status, result.stderr).toBe(0);
-    const objects = parseObjects(result.stdout);
+    const objects = documentsOf(result.stdout);
     const files = objects.map((object) => (object.metadata as { annotations?: Record<string, string> }).annotations?.[FILENAME]);
     expect(files.every((file) => typeof file === 'string' && file !== '')).toBe(true);
     const policies = objects.filter((object) => object.kind === 'NetworkPolicy');
@@ -98,7 +98,7 @@ describe('the stream Helm 4 sends', () => {
   it('hardens hooks by default with the pod-hardening steps only; --exclude-hooks leaves them byte for byte; --include-hooks lets every step in', async () => {
     const hookText = (text: string) => text.split(/^---$/m).filter((document) => document.includes('helm.sh/hook:'));
     const policyNames = (text: string) =>
-      parseObjects(text)
+      documentsOf(text)
         .filter((object) => object.kind === 'NetworkPolicy')
         .map((object) => (object.metadata as { name: string }).name)
         .sort();
@@ -110,18 +110,18 @@ describe('the stream Helm 4 sends', () => {
     for (const result of [byDefault, withoutHooks, withHooks]) expect(result.status, result.stderr).toBe(0);
     const original = hookText(helm4Stream);
     expect(original.length).toBeGreaterThan(0);
-    const input = JSON.stringify(parseObjects(helm4Stream).filter(isHook));
+    const input = JSON.stringify(documentsOf(helm4Stream).filter(isHook));
     expect(input).not.toContain('"readOnlyRootFilesystem":true');
     expect(input).not.toContain('"name":"PROD"');
 
     // Default: security-context and inject-env edit the hook; network-policy does not count it.
-    const hardened = JSON.stringify(parseObjects(byDefault.stdout).filter(isHook));
+    const hardened = JSON.stringify(documentsOf(byDefault.stdout).filter(isHook));
     expect(hardened).toContain('"readOnlyRootFilesystem":true');
     expect(hardened).toContain('"name":"PROD"');
     expect(policyNames(byDefault.stdout)).not.toContain('demo-migrations-job');
 
     expect(hookText(withoutHooks.stdout).map((text) => text.trim())).toEqual(original.map((text) => text.trim()));
-    expect(JSON.stringify(parseObjects(withHooks.stdout).filter(isHook))).toBe(hardened);
+    expect(JSON.stringify(documentsOf(withHooks.stdout).filter(isHook))).toBe(hardened);
     expect(policyNames(withHooks.stdout)).toContain('demo-migrations-job');
   });
 

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../helpers/cli.js';
-import { isHook, parseObjects, type KubeObject } from '../integration/objects.js';
+import { isHook, documentsOf, type KubeObject } from '../helpers/objects.js';
 import { installHelm4Plugin, newHelmHome, type HelmHome } from '../integration/paths.js';
 import { run } from '../integration/process.js';
 import { toolPath } from '../integration/tools.js';
@@ -41,7 +41,7 @@ beforeAll(async () => {
 
   const rendered = await run(toolPath('helm4'), ['template', 'demo', CHART, '--post-renderer', 'krmkit', '--post-renderer-args=--overlay=prod'], { env: home.env, cwd: tmpdir() });
   expect(rendered.status, rendered.stderr).toBe(0);
-  output = parseObjects(rendered.stdout);
+  output = documentsOf(rendered.stdout);
 });
 
 function named(objects: readonly KubeObject[], kind: string, name: string): KubeObject[] {
@@ -54,7 +54,7 @@ function podSpec(object: KubeObject): Record<string, unknown> {
 
 describe('Helm 4 robustness', () => {
   it('the same object as a hook and as a template: both come out, the hook untouched', () => {
-    const inStream = named(parseObjects(sent), 'ServiceAccount', 'demo-same');
+    const inStream = named(documentsOf(sent), 'ServiceAccount', 'demo-same');
     expect(inStream.filter(isHook)).toHaveLength(1);
     expect(inStream.filter((object) => !isHook(object))).toHaveLength(1);
 
@@ -69,7 +69,7 @@ describe('Helm 4 robustness', () => {
     const template = readFileSync(join(CHART, 'templates', 'glued.yaml'), 'utf8');
     // The template trims the newline after `---`: Helm's own render glues it to the next line.
     expect(template).toMatch(/^---\n\{\{-/m);
-    expect(named(parseObjects(sent), 'ConfigMap', 'demo-glued')).toHaveLength(1);
+    expect(named(documentsOf(sent), 'ConfigMap', 'demo-glued')).toHaveLength(1);
 
     expect(named(output, 'ConfigMap', 'demo-glued')).toEqual([expect.objectContaining({ data: { key: 'value' } })]);
     const [web] = named(output, 'Deployment', 'demo-web');
@@ -85,7 +85,7 @@ describe('Helm 4 robustness', () => {
     expect(plain.stdout).toMatch(/labels: &labels/);
     const helm3 = await run(toolPath('helm3'), ['template', 'demo', CHART, '--post-renderer', join(REPO_ROOT, 'postrender', 'postrender'), '--post-renderer-args=--overlay=prod'], { env: newHelmHome().env, cwd: tmpdir() });
     expect(helm3.status, helm3.stderr).toBe(0);
-    const [list] = parseObjects(helm3.stdout).filter((object) => object.kind === 'List');
+    const [list] = documentsOf(helm3.stdout).filter((object) => object.kind === 'List');
     const [item] = (list as { items: KubeObject[] }).items;
     expect(podSpec(item as KubeObject).securityContext).toMatchObject({ runAsNonRoot: true });
 

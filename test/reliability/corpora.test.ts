@@ -8,10 +8,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { corpora } from '../helpers/corpora.js';
-import { SUITE_CONFIGS } from './support/configs.js';
-import { checkInvariants } from './support/invariants.js';
+import { needsShared } from '../helpers/shared.js';
+import { SUITE_CONFIGS } from '../helpers/suite-configs.js';
+import { checkInvariants } from '../helpers/invariants.js';
 
-describe.each(corpora())('corpus $name', ({ text }) => {
+describe.runIf(needsShared('corpora')).each(corpora())('corpus $name', ({ text }) => {
   it.each(SUITE_CONFIGS)('through $name keeps every guarantee', (suite) => {
     const verdict = checkInvariants(text, suite);
     expect(verdict.rejected).toBe(false);

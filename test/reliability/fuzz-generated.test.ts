@@ -3,15 +3,15 @@
  * every pod-template kind with random existing securityContext, env, envFrom, affinity,
  * topology spread, annotations and volumes, next to Services, ConfigMaps, Secrets, HPAs and
  * Ingresses — through every function and both overlays. Each run checks every guarantee of
- * docs/reliability.md (test/reliability/support/invariants.ts).
+ * docs/reliability.md (test/helpers/invariants.ts).
  */
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { applicationStream } from '../helpers/fuzz-arbitraries.js';
-import { SUITE_CONFIGS } from './support/configs.js';
-import { checkInvariants, identity } from './support/invariants.js';
-import { validateObject } from './support/kube-schemas.js';
-import { FUZZ_RUNS, fuzzParameters, fuzzTimeout, yieldToWorker } from './support/runs.js';
+import { SUITE_CONFIGS } from '../helpers/suite-configs.js';
+import { checkInvariants, identity } from '../helpers/invariants.js';
+import { validateObject } from '../helpers/kube-schemas.js';
+import { FUZZ_RUNS, fuzzParameters, fuzzTimeout, yieldToWorker } from '../helpers/fuzz-runs.js';
 
 const tally = { runs: 0, edited: 0, generated: 0, schemaChecked: 0 };
 

@@ -8,10 +8,11 @@
 import fc from 'fast-check';
 import { afterAll, describe, it } from 'vitest';
 import { corpora } from '../helpers/corpora.js';
-import { SUITE_CONFIGS } from './support/configs.js';
-import { checkInvariants } from './support/invariants.js';
-import { applyMutations, mutations } from './support/mutations.js';
-import { FUZZ_RUNS, fuzzParameters, fuzzTimeout, yieldToWorker } from './support/runs.js';
+import { needsShared } from '../helpers/shared.js';
+import { SUITE_CONFIGS } from '../helpers/suite-configs.js';
+import { checkInvariants } from '../helpers/invariants.js';
+import { applyMutations, mutations } from '../helpers/stream-mutations.js';
+import { FUZZ_RUNS, fuzzParameters, fuzzTimeout, yieldToWorker } from '../helpers/fuzz-runs.js';
 
 const tally = { runs: 0, rejected: 0 };
 
@@ -19,7 +20,7 @@ afterAll(() => {
   console.log(`[fuzz-mutations] ${tally.runs} runs (${FUZZ_RUNS} per corpus × ${corpora().length} corpora), ${tally.rejected} refused as malformed input`);
 });
 
-describe.each(corpora())('mutations of $name', ({ text }) => {
+describe.runIf(needsShared('corpora')).each(corpora())('mutations of $name', ({ text }) => {
   it('through every function and overlay: a located input error or every guarantee kept', async () => {
     await fc.assert(
       fc.asyncProperty(mutations, fc.constantFrom(...SUITE_CONFIGS), async (changes, suite) => {

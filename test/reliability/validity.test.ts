@@ -14,9 +14,9 @@ import { REPO_ROOT } from '../helpers/cli.js';
 import { objectsOf } from '../helpers/objects.js';
 import { checkObject, podOf } from '../helpers/pss.js';
 import { transform } from '../helpers/transform.js';
-import { SUITE_CONFIGS } from './support/configs.js';
-import { identity } from './support/invariants.js';
-import { validateObject } from './support/kube-schemas.js';
+import { SUITE_CONFIGS } from '../helpers/suite-configs.js';
+import { identity } from '../helpers/invariants.js';
+import { validateObject } from '../helpers/kube-schemas.js';
 
 const FIXTURES = join(REPO_ROOT, 'fixtures');
 

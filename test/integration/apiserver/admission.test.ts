@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../helpers/cli.js';
 import { corpora } from '../../helpers/corpora.js';
-import { parseObjects } from '../objects.js';
+import { needsShared } from '../../helpers/shared.js';
+import { documentsOf } from '../../helpers/objects.js';
 import { filter, METRICS_SERVER, overlayDir, POSTRENDER, type Overlay } from '../paths.js';
 import { run, type ProcessRun } from '../process.js';
 import { pinnedVersions, toolPath } from '../tools.js';
@@ -78,7 +79,7 @@ const CASES: Case[] = [
       output: (input) => filter(overlayDir(overlay), input),
     }),
   ),
-  ...corpora().map(
+  ...(needsShared('corpora') ? corpora() : []).map(
     (corpus): Case => ({
       name: `${corpus.name} through prod`,
       overlay: 'prod',
@@ -87,7 +88,7 @@ const CASES: Case[] = [
       output: (input) => filter(overlayDir('prod'), input),
     }),
   ),
-  ...(['helm3', 'helm4'] as const).flatMap((helm) =>
+  ...(needsShared('charts') ? (['helm3', 'helm4'] as const) : []).flatMap((helm) =>
     (['dev', 'prod'] as const).map((overlay): Case => {
       const namespace = `ms-${helm}-${overlay}`;
       return {
@@ -135,6 +136,6 @@ describe.concurrent.each(CASES)('$name', (testCase) => {
     // Every pod template of the input is still there to be judged.
     expect(after.pods.map((pod) => pod.workload).sort()).toEqual(before.pods.map((pod) => pod.workload).sort());
     // Generated objects (NetworkPolicies) go through the same checks.
-    if (testCase.overlay === 'prod') expect(parseObjects(output).some((object) => object.kind === 'NetworkPolicy')).toBe(true);
+    if (testCase.overlay === 'prod') expect(documentsOf(output).some((object) => object.kind === 'NetworkPolicy')).toBe(true);
   }, SERVER_TEST_TIMEOUT);
 });

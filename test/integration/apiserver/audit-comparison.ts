@@ -1,6 +1,6 @@
 import { CORE_SCHEMA, load } from 'js-yaml';
 import { KRMKIT_BIN } from '../../helpers/cli.js';
-import { parseObjects, type KubeObject } from '../objects.js';
+import { documentsOf, type KubeObject } from '../../helpers/objects.js';
 import { run } from '../process.js';
 import { workloadId } from './bare-pods.js';
 import type { Profile, PodVerdict } from './judge.js';
@@ -91,7 +91,7 @@ function keys(entries: Iterable<[string, string]>): Key[] {
 
 /** `krmkit security-context --profile P --mode audit` in KRM function mode: findings with field paths. */
 export async function auditKeys(text: string, profile: Profile, defaultNamespace: string): Promise<Key[]> {
-  const items = parseObjects(text);
+  const items = documentsOf(text);
   const resourceList = { apiVersion: 'config.kubernetes.io/v1', kind: 'ResourceList', items, functionConfig: { apiVersion: 'krmkit.dev/v1alpha1', kind: 'SecurityContext', profile, mode: 'audit' } };
   const result = await run(process.execPath, [KRMKIT_BIN], { input: JSON.stringify(resourceList) });
   if (result.status !== 0) throw new Error(`krmkit security-context --mode audit failed (exit ${result.status}):\n${result.stderr}`);

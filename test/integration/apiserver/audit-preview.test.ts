@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../helpers/cli.js';
 import { corpora } from '../../helpers/corpora.js';
+import { needsShared } from '../../helpers/shared.js';
 import { auditKeys, explicitSettersFirst, serverKeys } from './audit-comparison.js';
 import { SERVER_TEST_TIMEOUT, useApiServer, type ApiServer } from './harness.js';
 import { judgePodTemplates, type Profile } from './judge.js';
@@ -25,7 +26,7 @@ const catalogue = readFileSync(join(REPO_ROOT, 'test', 'integration', 'apiserver
 const INPUTS: Input[] = [
   { name: 'the control catalogue', text: catalogue, profiles: ['restricted', 'baseline'] },
   { name: 'base/rendered.yaml', text: readFileSync(join(REPO_ROOT, 'base', 'rendered.yaml'), 'utf8'), profiles: ['restricted', 'baseline'] },
-  ...corpora().flatMap((corpus) => [
+  ...(needsShared('corpora') ? corpora() : []).flatMap((corpus) => [
     { name: corpus.name, text: corpus.text, profiles: ['restricted' as const] },
     { name: `${corpus.name} without securityContexts`, text: withoutSecurityContexts(corpus.text), profiles: ['restricted' as const] },
   ]),

@@ -1,4 +1,4 @@
-import type { KubeObject } from '../objects.js';
+import type { KubeObject } from '../../helpers/objects.js';
 
 /**
  * Every pod template in a stream as the bare Pod a controller would create from it, so that

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../helpers/cli.js';
-import { parseObjects } from '../objects.js';
+import { documentsOf } from '../../helpers/objects.js';
 import { CHART } from '../paths.js';
 import { run, type ProcessRun } from '../process.js';
 import { toolPath } from '../tools.js';
@@ -133,7 +133,7 @@ describe('what the checks catch', () => {
     const judgeStoredHook = async (which: Helm, namespace: string) => {
       const hooks = await helm(which, ['get', 'hooks', 'demo', '-n', namespace]);
       expect(hooks.status, hooks.stderr).toBe(0);
-      expect(parseObjects(hooks.stdout).map((object) => object.kind)).toEqual(['Job']);
+      expect(documentsOf(hooks.stdout).map((object) => object.kind)).toEqual(['Job']);
       return (await judgeBarePods(server, hooks.stdout, namespace)).map((pod) => pod.admitted);
     };
     expect(await judgeStoredHook('helm3', helm3Namespace)).toEqual([false]);

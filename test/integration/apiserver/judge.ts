@@ -1,5 +1,5 @@
 import { dump } from 'js-yaml';
-import { parseObjects, type KubeObject } from '../objects.js';
+import { documentsOf, type KubeObject } from '../../helpers/objects.js';
 import { barePods, type BarePod } from './bare-pods.js';
 import type { ApiServer } from './harness.js';
 import { parseViolations, violationList, type Violation } from './verdicts.js';
@@ -55,7 +55,7 @@ function namespaceOf(object: KubeObject): string | undefined {
  * its CRDs for real so its custom resources can be judged, then judges it.
  */
 export async function judgeStream(server: ApiServer, text: string, options: { namespace: string; profile: Profile }): Promise<StreamVerdict> {
-  const objects = parseObjects(text);
+  const objects = documentsOf(text);
   const namespaces = new Set([options.namespace, ...objects.map(namespaceOf).filter((namespace): namespace is string => namespace !== undefined)]);
   await Promise.all([...namespaces].map((namespace) => server.createNamespace(namespace, namespaceLabels(options.profile))));
   await applyCrds(server, objects.filter(isCrd));
@@ -138,13 +138,13 @@ async function judgePods(server: ApiServer, pods: readonly BarePod[]): Promise<P
  * `namespace`.
  */
 export function judgeBarePods(server: ApiServer, text: string, namespace: string): Promise<PodVerdict[]> {
-  const objects = parseObjects(text).map((object) => (namespaceOf(object) ? object : { ...object, metadata: { ...(object.metadata as object), namespace } }));
+  const objects = documentsOf(text).map((object) => (namespaceOf(object) ? object : { ...object, metadata: { ...(object.metadata as object), namespace } }));
   return judgePods(server, barePods(objects));
 }
 
 /** Only the bare-Pod check, with the stream's namespaces labelled first (what audit is compared with). */
 export async function judgePodTemplates(server: ApiServer, text: string, options: { namespace: string; profile: Profile }): Promise<PodVerdict[]> {
-  const namespaces = new Set([options.namespace, ...parseObjects(text).map(namespaceOf).filter((namespace): namespace is string => namespace !== undefined)]);
+  const namespaces = new Set([options.namespace, ...documentsOf(text).map(namespaceOf).filter((namespace): namespace is string => namespace !== undefined)]);
   await Promise.all([...namespaces].map((namespace) => server.createNamespace(namespace, namespaceLabels(options.profile))));
   return judgeBarePods(server, text, options.namespace);
 }

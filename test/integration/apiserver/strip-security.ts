@@ -1,5 +1,5 @@
 import { dump } from 'js-yaml';
-import { parseObjects } from '../objects.js';
+import { documentsOf } from '../../helpers/objects.js';
 
 /**
  * The same manifests written plainly, as many charts are: every pod-level and container
@@ -17,7 +17,7 @@ function isMap(value: unknown): value is Map {
 }
 
 export function withoutSecurityContexts(text: string): string {
-  return parseObjects(text)
+  return documentsOf(text)
     .map((object) => {
       for (const path of POD_SPEC_PATHS) {
         const spec = path.reduce<unknown>((value, key) => (isMap(value) ? value[key] : undefined), object);

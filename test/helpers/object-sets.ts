@@ -1,4 +1,4 @@
-import { CORE_SCHEMA, loadAll } from 'js-yaml';
+import { documentsOf, type KubeObject } from './objects.js';
 
 /**
  * What two delivery paths must agree on: the set of objects, not bytes. Each tool orders
@@ -7,12 +7,6 @@ import { CORE_SCHEMA, loadAll } from 'js-yaml';
  */
 const TOOL_ANNOTATION_PREFIXES = ['config.kubernetes.io/', 'internal.config.kubernetes.io/', 'kustomize.config.k8s.io/', 'postrenderer.helm.sh/'];
 const TOOL_ANNOTATIONS = new Set(['config.k8s.io/id']);
-
-export type KubeObject = Record<string, unknown>;
-
-export function parseObjects(text: string): KubeObject[] {
-  return loadAll(text, undefined, { schema: CORE_SCHEMA }).filter((document): document is KubeObject => typeof document === 'object' && document !== null);
-}
 
 export function withoutToolAnnotations(object: KubeObject): KubeObject {
   const metadata = object.metadata as Record<string, unknown> | undefined;
@@ -25,7 +19,6 @@ export function withoutToolAnnotations(object: KubeObject): KubeObject {
   return { ...object, metadata: Object.keys(kept).length > 0 ? { ...rest, annotations: kept } : rest };
 }
 
-/** Canonical JSON (sorted keys) of each object, sorted: equal arrays mean equal multisets. */
 export interface SetOptions {
   /** Objects to leave out of the comparison. */
   drop?: (object: KubeObject) => boolean;
@@ -33,8 +26,9 @@ export interface SetOptions {
   mask?: (object: KubeObject) => KubeObject;
 }
 
+/** Canonical JSON (sorted keys) of each object, sorted: equal arrays mean equal multisets. */
 export function objectSet(text: string, options: SetOptions = {}): string[] {
-  return parseObjects(text)
+  return documentsOf(text)
     .filter((object) => !(options.drop?.(object) ?? false))
     .map((object) => canonical(withoutToolAnnotations(options.mask ? options.mask(object) : object)))
     .sort();
@@ -65,15 +59,4 @@ export function canonical(value: unknown): string {
       ? Object.fromEntries(Object.entries(inner as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
       : inner,
   );
-}
-
-export function isHook(object: KubeObject): boolean {
-  const annotations = (object.metadata as { annotations?: Record<string, string> } | undefined)?.annotations;
-  return annotations?.['helm.sh/hook'] !== undefined;
-}
-
-/** kpt's package bookkeeping (Kptfile, local-config function configs) is not output. */
-export function isLocalConfig(object: KubeObject): boolean {
-  const annotations = (object.metadata as { annotations?: Record<string, string> } | undefined)?.annotations;
-  return object.kind === 'Kptfile' || annotations?.['config.kubernetes.io/local-config'] === 'true';
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { REPO_ROOT } from '../../helpers/cli.js';
-import type { Path } from '../../../krm/base/path.js';
+import { REPO_ROOT } from './cli.js';
+import type { Path } from '../../krm/base/path.js';
 
 /**
  * The configurations the reliability suite runs: each function in its typical forms, and

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { parseDocument } from 'yaml';
-import { splitDocuments } from '../../../krm/yaml/split-documents.js';
+import { splitDocuments } from '../../krm/yaml/split-documents.js';
 
 /**
  * Mutations of real manifests, as people and tools produce them: documents dropped,
