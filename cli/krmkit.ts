@@ -1,10 +1,11 @@
 import { DEFAULT_MAX_INPUT_BYTES } from '../krm/stream/input.js';
-import { connectivity } from './connectivity.js';
 import { execute } from './execute.js';
 import { fastPathJob } from './fast-path.js';
 
 async function start(argv: readonly string[]): Promise<void> {
   if (argv.length === 1 && argv[0] === 'connectivity') {
+    // Loaded only for this command: a post-renderer run would evaluate it for nothing.
+    const { connectivity } = await import('./connectivity.js');
     process.exitCode = await connectivity(DEFAULT_MAX_INPUT_BYTES);
     return;
   }
