@@ -7,7 +7,7 @@
 //   node bench/profile.mjs [runs=20] [runtime=executable|bun|node] [pipeline=overlays/prod] [input=base/rendered.yaml]
 //
 // `executable` (the default) is what the release ships: the bundle compiled by
-// `bun build --compile --bytecode`, profiled through BUN_OPTIONS; `bun` runs the bundle
+// `bun build --compile --bytecode` with the release's JIT policy, profiled through BUN_OPTIONS; `bun` runs the bundle
 // from source (so parsing shows up that the bytecode saves); `node` is Node's profiler.
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
@@ -15,6 +15,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BUN_JIT_POLICY } from '../scripts/release-executables.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const runs = Number(process.argv[2] ?? 20);
@@ -38,7 +39,7 @@ await build({
 
 const executable = join(work, 'krmkit');
 if (runtime === 'executable') {
-  spawnSync(join(root, '.tools/bin/bun'), ['build', '--compile', '--bytecode', bundle, '--outfile', executable], { stdio: 'ignore' });
+  spawnSync(join(root, '.tools/bin/bun'), ['build', '--compile', '--bytecode', `--compile-jit-policy=${BUN_JIT_POLICY}`, bundle, '--outfile', executable], { stdio: 'ignore' });
 }
 
 // esbuild starts each module's code with a `// path` comment: line → module.
