@@ -43,8 +43,8 @@ function run(command, args, options = {}) {
  * 40 ms of CPU per run on the example (docs/shipping.md). Bun fetches the runtime of another
  * platform from the npm registry (the `@oven/bun-*` packages), so it cross-builds arm64 here.
  */
-function compileBun(entry, out, platform) {
-  run(tool('bun'), ['build', '--compile', '--bytecode', `--compile-jit-policy=${BUN_JIT_POLICY}`, `--target=${PLATFORMS[platform].bun}`, entry, '--outfile', out], { cwd: ROOT });
+function compileBun(entry, out, platform, jitPolicy = BUN_JIT_POLICY) {
+  run(tool('bun'), ['build', '--compile', '--bytecode', `--compile-jit-policy=${jitPolicy}`, `--target=${PLATFORMS[platform].bun}`, entry, '--outfile', out], { cwd: ROOT });
 }
 
 /**
