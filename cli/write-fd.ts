@@ -9,7 +9,7 @@ import { writeSync } from 'node:fs';
  * rest of the text and everything after it goes to the stream, so errors surface exactly
  * as before and bytes never change order.
  */
-export function fdWriter(fd: 1 | 2, stream: () => NodeJS.WriteStream): (text: string) => void {
+export function fdWriter(fd: number, stream: () => NodeJS.WriteStream): (text: string) => void {
   let useStream = false;
   return (text) => {
     if (useStream) {
