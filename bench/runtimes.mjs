@@ -46,6 +46,11 @@ for (const runtime of Object.keys(COMPILERS)) {
   candidates[runtime] = { krmkit: compile(runtime, STANDALONE_BUNDLE, `krmkit-${runtime}`), floor: compile(runtime, empty, `floor-${runtime}`) };
 }
 
+// The release's Bun executable next to one at JavaScriptCore's normal JIT policy: what the
+// policy (BUN_JIT_POLICY) saves.
+const normalJit = join(work, 'krmkit-bun-normal-jit');
+COMPILERS.bun(STANDALONE_BUNDLE, normalJit, 'linux-x64', 1);
+
 const pipeline = ['run', join(ROOT, 'overlays', 'prod')];
 const timed = {
   'node dist/krmkit.cjs (npm package)': [process.execPath, [join(ROOT, 'dist', 'krmkit.cjs'), ...pipeline]],
@@ -55,6 +60,7 @@ for (const [runtime, { krmkit, floor }] of Object.entries(candidates)) {
   if (krmkit.path) timed[`${runtime} executable`] = [krmkit.path, pipeline];
   if (floor.path) timed[`${runtime} floor (empty program)`] = [floor.path, []];
 }
+timed['bun executable, normal JIT policy (1)'] = [normalJit, pipeline];
 // Deno's runtime itself, running the bundle: what a deno-compiled executable would start
 // from, where `deno compile` cannot fetch its stub.
 timed['deno run (the runtime, not an executable)'] = [tool('deno'), ['run', '--allow-all', '--no-config', STANDALONE_BUNDLE, ...pipeline]];

@@ -4,6 +4,7 @@ import { writeOutputParts } from '../krm/stream/output.js';
 import { runSteps, type Step } from '../krm/function/pipeline.js';
 import { formatResultLine, hasError, type Result } from '../krm/model/results.js';
 import { readStdin } from './stdin.js';
+import { fdWriter } from './write-fd.js';
 
 export const EXIT_OK = 0;
 /** A function reported an error result. */
@@ -33,12 +34,8 @@ export interface Io {
 
 export const processIo: Io = {
   readInput: readStdin,
-  stdout: (text) => {
-    process.stdout.write(text);
-  },
-  stderr: (text) => {
-    process.stderr.write(text);
-  },
+  stdout: fdWriter(1, () => process.stdout),
+  stderr: fdWriter(2, () => process.stderr),
 };
 
 /**

@@ -43,9 +43,21 @@ function run(command, args, options = {}) {
  * 40 ms of CPU per run on the example (docs/shipping.md). Bun fetches the runtime of another
  * platform from the npm registry (the `@oven/bun-*` packages), so it cross-builds arm64 here.
  */
-function compileBun(entry, out, platform) {
-  run(tool('bun'), ['build', '--compile', '--bytecode', `--target=${PLATFORMS[platform].bun}`, entry, '--outfile', out], { cwd: ROOT });
+function compileBun(entry, out, platform, jitPolicy = BUN_JIT_POLICY) {
+  run(tool('bun'), ['build', '--compile', '--bytecode', `--compile-jit-policy=${jitPolicy}`, `--target=${PLATFORMS[platform].bun}`, entry, '--outfile', out], { cwd: ROOT });
 }
+
+/**
+ * How many times more reluctant than normal JavaScriptCore's JIT is to compile, baked into
+ * the executable (`--compile-jit-policy`, see Bun.unsafe.setJITPolicy). A post-renderer run
+ * is ~40 ms of code that mostly runs once: at the normal policy the JIT spends ~25 ms of
+ * CPU (on other threads, so wall time too on a busy machine) compiling functions that have
+ * finished before the compiled code would pay off. At 100: base/ through prod ~60 → ~37 ms
+ * CPU; a 1,200-object stream (bench/workload.mjs 300) the same within noise, because hot
+ * loops still reach the JIT, later (at 1000 it was ~10% slower). docs/shipping.md has the
+ * measurements.
+ */
+export const BUN_JIT_POLICY = 100;
 
 /**
  * Node's single executable application: a preparation blob (with V8's code cache, the same

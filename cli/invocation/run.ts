@@ -1,5 +1,4 @@
 import { DEFAULT_MAX_INPUT_BYTES } from '../../krm/stream/input.js';
-import { connectivity } from '../connectivity.js';
 import { execute, processIo, reportFailure, type Io, type Job } from '../execute.js';
 import type { Invocation, RenderInvocation } from './invocation.js';
 import { reportWriter } from './report.js';
@@ -8,8 +7,11 @@ import { stepsOf } from './steps.js';
 /** Carries out an Invocation, whichever parser made it; returns the exit code. */
 export async function runInvocation(invocation: Invocation, io: Io = processIo): Promise<number> {
   switch (invocation.command) {
-    case 'connectivity':
+    case 'connectivity': {
+      // Loaded only for this command: a post-renderer run would evaluate it for nothing.
+      const { connectivity } = await import('../connectivity.js');
       return connectivity(invocation.maxInputBytes, io);
+    }
     case 'patches': {
       // Loaded only here: the start-up path of every render has no use for it.
       const { patchesCommand } = await import('../patches.js');

@@ -1,9 +1,9 @@
-import { stringify } from 'yaml';
 import type { Input } from './input.js';
 import type { Resource } from '../model/resource.js';
 import type { Result } from '../model/results.js';
 import { mappingLines, type BlockStyle } from '../yaml/block-writer.js';
 import { blockStyleOf } from '../yaml/yaml-style.js';
+import { yamlLibrary } from '../yaml/yaml-library.js';
 
 /**
  * Writes resources back in the envelope they came in. Stream documents nobody changed are
@@ -58,7 +58,7 @@ function writeYaml(input: Input, generated: readonly Resource[], results: readon
     const last = parts[parts.length - 1];
     if (last !== undefined && last !== '' && !last.endsWith('\n')) parts.push(input.newline);
     const lines = mappingLines(resource.object, 0, style);
-    const text = lines ? `${lines.join('\n')}\n` : stringify(resource.object, { lineWidth: 0, indentSeq: style.indentSequences });
+    const text = lines ? `${lines.join('\n')}\n` : yamlLibrary().stringify(resource.object, { lineWidth: 0, indentSeq: style.indentSequences });
     parts.push(withNewline(`---\n${text}`, input.newline));
   }
   return parts;

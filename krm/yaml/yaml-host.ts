@@ -1,7 +1,8 @@
-import { isAlias, isCollection, isMap, isScalar, isSeq, visit, type Document, type Node } from 'yaml';
+import type { Document, Node } from 'yaml';
 import { deleteAt, getAt, setAt, type Path } from '../base/path.js';
 import { spliceEdits, type Edit } from './splice-edits.js';
 import { blockStyleOf, parseEditableDocument, styleOf } from './yaml-style.js';
+import { yamlLibrary } from './yaml-library.js';
 
 interface RecordedEdit extends Edit {
   value?: unknown;
@@ -95,6 +96,7 @@ export class YamlHost {
  * expansion was already bounded when the document was read (`maxAliasCount`).
  */
 function expandAliases(document: Document): void {
+  const { isAlias, visit } = yamlLibrary();
   let hasAlias = false;
   visit(document, {
     Alias() {
@@ -126,6 +128,7 @@ function expandAliases(document: Document): void {
  * a flow list, and a null (`securityContext:`) on the way is replaced by a map.
  */
 function setNode(document: Document, path: Path, value: unknown): void {
+  const { isCollection, isMap, isScalar, isSeq } = yamlLibrary();
   if (path.length === 0) {
     document.contents = document.createNode(value) as Node;
     return;
@@ -164,6 +167,7 @@ function setNode(document: Document, path: Path, value: unknown): void {
  * which is not valid YAML.
  */
 function deleteNode(document: Document, path: Path): void {
+  const { isMap, isSeq } = yamlLibrary();
   document.deleteIn(path);
   const parent = path.length > 1 ? document.getIn(path.slice(0, -1), true) : document.contents;
   if ((isMap(parent) || isSeq(parent)) && parent.items.length === 0) parent.flow = true;

@@ -1,14 +1,14 @@
 import type { BlockStyle } from './block-writer.js';
 import { KrmInputError } from '../base/errors.js';
-import {
-  parseDocument,
-  type Document,
-  type DocumentOptions,
-  type ParseOptions,
-  type SchemaOptions,
-  type ScalarTag,
-  type Tags,
-  type ToStringOptions,
+import { yamlLibrary } from './yaml-library.js';
+import type {
+  Document,
+  DocumentOptions,
+  ParseOptions,
+  SchemaOptions,
+  ScalarTag,
+  Tags,
+  ToStringOptions,
 } from 'yaml';
 
 /**
@@ -53,7 +53,7 @@ export const yamlParseOptions: ParseOptions & DocumentOptions & SchemaOptions = 
  * first problem becomes an error naming the document and the line in the whole input.
  */
 export function parseEditableDocument(text: string, documentIndex: number, firstLine: number): Document.Parsed {
-  const document = parseDocument(text, yamlParseOptions);
+  const document = yamlLibrary().parseDocument(text, yamlParseOptions);
   const problem = document.errors[0];
   if (problem) {
     throw new KrmInputError(problem.message.split('\n')[0] ?? problem.message, {
