@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { KrmInputError } from '../../krm/base/errors.js';
-import { nearest } from '../../krm/base/messages.js';
+import { didYouMean } from '../../krm/base/messages.js';
 import { installedOverlaysDir } from '../install-layout.js';
 
 /** Where the named overlays are: next to dist/ and cli/ in a checkout or the npm package, next to bin/ in the Helm plugin package. */
@@ -20,10 +20,9 @@ export function overlayPipelinePath(overlay: string, cwd: string = process.cwd()
     const file = join(overlaysDir, overlay, 'pipeline.yaml');
     if (existsSync(file)) return file;
     const known = listOverlays(overlaysDir);
-    const suggestion = nearest(overlay, known);
     throw new KrmInputError(
       `no overlay named ${JSON.stringify(overlay)} in ${overlaysDir}` +
-        (suggestion ? ` — did you mean ${JSON.stringify(suggestion)}?` : known.length > 0 ? ` (overlays: ${known.join(', ')})` : '') +
+        didYouMean(overlay, known, known.length > 0 ? ` (overlays: ${known.join(', ')})` : '') +
         '; give a folder or pipeline file as a path (./my-overlay) to use your own',
     );
   }

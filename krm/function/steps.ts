@@ -1,5 +1,5 @@
 import { KrmConfigError, KrmInputError } from '../base/errors.js';
-import { describeValue, nearest } from '../base/messages.js';
+import { describeValue, didYouMean, firstUnknownKey, unknownName } from '../base/messages.js';
 import { isPlainMap, type Path } from '../base/path.js';
 import type { Input } from '../stream/input.js';
 import type { AnyKrmFunction } from './function.js';
@@ -37,23 +37,18 @@ export function requireFunctionByKind(registry: Registry, kind: string, context:
   const fn = functionByKind(registry, kind);
   if (fn) return fn;
   const kinds = [...registry.map((entry) => entry.kind), ...(context.pipelineAllowed ? ['Pipeline'] : [])];
-  const suggestion = nearest(kind, kinds);
   const prefix = context.source === undefined ? '' : `${context.source}: `;
-  throw new KrmInputError(
-    `${prefix}no function has kind ${JSON.stringify(kind)}${suggestion ? ` — did you mean ${JSON.stringify(suggestion)}?` : ` (kinds: ${kinds.join(', ')})`}`,
-    { field: context.field },
-  );
+  throw new KrmInputError(`${prefix}no function has kind ${JSON.stringify(kind)}${didYouMean(kind, kinds, ` (kinds: ${kinds.join(', ')})`)}`, {
+    field: context.field,
+  });
 }
 
 /** The function a name (subcommand, ConfigMap `data.function`) means, or the one "no function named" error. */
 export function requireFunctionByName(registry: Registry, name: string, field: Path = []): AnyKrmFunction {
   const fn = functionByName(registry, name);
   if (fn) return fn;
-  const suggestion = nearest(name, registry.map((entry) => entry.name));
-  throw new KrmInputError(
-    `no function named ${JSON.stringify(name)}${suggestion ? ` — did you mean ${JSON.stringify(suggestion)}?` : ` (functions: ${registry.map((entry) => entry.name).join(', ')})`}`,
-    { field },
-  );
+  const names = registry.map((entry) => entry.name);
+  throw new KrmInputError(`no function named ${JSON.stringify(name)}${didYouMean(name, names, ` (functions: ${names.join(', ')})`)}`, { field });
 }
 
 const PIPELINE_FIELDS = ['apiVersion', 'kind', 'metadata', 'steps'];
@@ -68,12 +63,8 @@ export function compilePipeline(raw: unknown, registry: Registry, source = 'pipe
   if (raw.apiVersion !== undefined && raw.apiVersion !== API_VERSION) {
     throw new KrmInputError(`${source}: apiVersion must be ${API_VERSION}, got ${JSON.stringify(raw.apiVersion)}`, { field: ['apiVersion'] });
   }
-  for (const key of Object.keys(raw)) {
-    if (!PIPELINE_FIELDS.includes(key)) {
-      const suggestion = nearest(key, PIPELINE_FIELDS);
-      throw new KrmInputError(`${source}: unknown field ${JSON.stringify(key)}${suggestion ? ` — did you mean ${JSON.stringify(suggestion)}?` : ''}`, { field: [key] });
-    }
-  }
+  const unknown = firstUnknownKey(raw, PIPELINE_FIELDS);
+  if (unknown !== undefined) throw new KrmInputError(`${source}: ${unknownName('field', unknown, PIPELINE_FIELDS)}`, { field: [unknown] });
   const steps = raw.steps ?? [];
   if (!Array.isArray(steps)) throw new KrmInputError(`${source}: expected a list of steps, got ${describeValue(steps)}`, { field: ['steps'] });
   return steps.map((step: unknown, index) => {
