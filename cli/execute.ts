@@ -1,6 +1,6 @@
 import { KrmInputError } from '../krm/base/errors.js';
 import { readInput, type Input } from '../krm/stream/input.js';
-import { writeOutputParts } from '../krm/stream/output.js';
+import { takeOutputParts } from '../krm/stream/output.js';
 import { runSteps, type Step } from '../krm/function/pipeline.js';
 import { formatResultLine, hasError, type Result } from '../krm/model/results.js';
 import { readStdin } from './stdin.js';
@@ -58,9 +58,9 @@ export async function execute(job: Job, io: Io = processIo): Promise<number> {
     printResults(outcome.results, stderr);
     if (input.envelope === 'resourceList') {
       // The KRM spec: results travel in the ResourceList, also when one is an error.
-      writeInChunks(writeOutputParts(input, outcome.generated, outcome.results), io.stdout);
+      writeInChunks(takeOutputParts(input, outcome.generated, outcome.results), io.stdout);
     } else if (!failed) {
-      writeInChunks(writeOutputParts(input, outcome.generated, []), io.stdout);
+      writeInChunks(takeOutputParts(input, outcome.generated, []), io.stdout);
     }
     if (failed) {
       stderr(`krmkit: ${outcome.results.filter((result) => result.severity === 'error').length} error result(s); ${input.envelope === 'stream' ? 'no output written' : 'see results'}\n`);
