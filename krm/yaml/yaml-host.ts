@@ -17,7 +17,8 @@ interface RecordedEdit extends Edit {
 export class YamlHost {
   changed = false;
   private parsed: Document.Parsed | undefined;
-  private readonly edits: RecordedEdit[] = [];
+  /** Made on the first edit: most documents have none, and an empty array each adds up. */
+  private edits: RecordedEdit[] | undefined;
 
   constructor(
     /** The document's original text. */
@@ -37,7 +38,7 @@ export class YamlHost {
     if (!this.parsed) {
       const document = parseEditableDocument(this.source, this.documentIndex, this.firstLine);
       expandAliases(document);
-      for (const edit of this.edits) {
+      for (const edit of this.edits ?? []) {
         if (edit.op === 'set') setNode(document, edit.path, edit.value);
         else deleteNode(document, edit.path);
       }
@@ -48,13 +49,13 @@ export class YamlHost {
 
   set(path: Path, value: unknown): void {
     if (this.parsed) setNode(this.parsed, path, value);
-    else this.edits.push({ op: 'set', path, value });
+    else (this.edits ??= []).push({ op: 'set', path, value });
     this.changed = true;
   }
 
   delete(path: Path): void {
     if (this.parsed) deleteNode(this.parsed, path);
-    else this.edits.push({ op: 'delete', path });
+    else (this.edits ??= []).push({ op: 'delete', path });
     this.changed = true;
   }
 
@@ -81,7 +82,7 @@ export class YamlHost {
   /** The document's text with its edits. */
   render(): string {
     if (!this.parsed && this.root !== undefined) {
-      const spliced = spliceEdits(this.source, this.edits, this.root, blockStyleOf(this.source));
+      const spliced = spliceEdits(this.source, this.edits ?? [], this.root, blockStyleOf(this.source));
       if (spliced !== undefined) return spliced;
     }
     return this.document.toString(styleOf(this.source));
