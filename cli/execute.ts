@@ -3,6 +3,7 @@ import { readInput, type Input } from '../krm/stream/input.js';
 import { takeOutputParts } from '../krm/stream/output.js';
 import { runSteps, type Step } from '../krm/function/pipeline.js';
 import { formatResultLine, hasError, type Result } from '../krm/model/results.js';
+import { fitHeapGrowthToInput } from './large-input-heap.js';
 import { readStdin } from './stdin.js';
 
 export const EXIT_OK = 0;
@@ -51,7 +52,9 @@ export async function execute(job: Job, io: Io = processIo): Promise<number> {
     job.report?.(text);
   };
   try {
-    const input = readInput(await io.readInput(job.maxInputBytes), { maxBytes: job.maxInputBytes });
+    const raw = await io.readInput(job.maxInputBytes);
+    fitHeapGrowthToInput(raw.length);
+    const input = readInput(raw, { maxBytes: job.maxInputBytes });
     const steps = await job.steps(input);
     const outcome = runSteps(input, steps, job.explain ? { explain: (line) => stderr(`[explain] ${line}\n`) } : {});
     const failed = hasError(outcome.results);
