@@ -134,19 +134,19 @@ export class Resource {
   set(path: Path, value: unknown): void {
     if (deepEqual(getAt(this.object, path), value)) return;
     const copy = value !== null && typeof value === 'object' ? structuredClone(value) : value;
+    // Before the data changes: the host keeps what earlier edits wrote as it was (yaml-host.ts).
+    this.host?.set(this.pathInHost(path), copy);
     setAt(this.object, path, copy);
     if (touchesIdentity(path)) identityEdits++;
-    // The host replays edits later: it needs its own copy, which later edits cannot reach.
-    this.host?.set(this.pathInHost(path), copy !== null && typeof copy === 'object' ? structuredClone(copy) : copy);
     this.revisionCount++;
     this.onChange();
   }
 
   delete(path: Path): void {
     if (getAt(this.object, path) === undefined) return;
+    this.host?.delete(this.pathInHost(path));
     deleteAt(this.object, path);
     if (touchesIdentity(path)) identityEdits++;
-    this.host?.delete(this.pathInHost(path));
     this.revisionCount++;
     this.onChange();
   }
