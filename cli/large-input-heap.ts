@@ -3,9 +3,10 @@ import { setFlagsFromString } from 'node:v8';
 /**
  * How far V8 lets the heap grow past what the last full collection kept, for large inputs.
  * V8 picks up to 4× on its own when collections look cheap; at 100k objects the prod overlay
- * keeps ~450 MB alive, so the heap filled to ~1 GB with garbage before it collected again
- * (peak RSS 1,049 MiB). 35% peaks near 820 MiB for ~9% more CPU time (bench/run.mjs);
- * tighter settings cost more than the 10% a memory fix may cost.
+ * keeps ~420 MB alive, so the heap filled to ~1 GB with garbage before it collected again.
+ * Measured there (five runs each, medians): V8's own choice peaks at 1,024 MiB RSS in 21.2 s
+ * of CPU, 35% at 750 MiB in 23.2 s (+9%); 20% peaked at ~700 MiB for +13%, more than the
+ * 10% a memory fix may cost.
  */
 const HEAP_GROWING_PERCENT = 35;
 
