@@ -1,8 +1,9 @@
 import { KrmInputError } from '../krm/base/errors.js';
 import { readInput, type Input } from '../krm/stream/input.js';
-import { writeOutputParts } from '../krm/stream/output.js';
+import { takeOutputParts } from '../krm/stream/output.js';
 import { runSteps, type Step } from '../krm/function/pipeline.js';
 import { formatResultLine, hasError, type Result } from '../krm/model/results.js';
+import { fitHeapGrowthToInput } from './large-input-heap.js';
 import { readStdin } from './stdin.js';
 import { fdWriter } from './write-fd.js';
 
@@ -48,16 +49,18 @@ export async function execute(job: Job, io: Io = processIo): Promise<number> {
     job.report?.(text);
   };
   try {
-    const input = readInput(await io.readInput(job.maxInputBytes), { maxBytes: job.maxInputBytes });
+    const raw = await io.readInput(job.maxInputBytes);
+    fitHeapGrowthToInput(raw.length);
+    const input = readInput(raw, { maxBytes: job.maxInputBytes });
     const steps = await job.steps(input);
     const outcome = runSteps(input, steps, job.explain ? { explain: (line) => stderr(`[explain] ${line}\n`) } : {});
     const failed = hasError(outcome.results);
     printResults(outcome.results, stderr);
     if (input.envelope === 'resourceList') {
       // The KRM spec: results travel in the ResourceList, also when one is an error.
-      writeInChunks(writeOutputParts(input, outcome.generated, outcome.results), io.stdout);
+      writeInChunks(takeOutputParts(input, outcome.generated, outcome.results), io.stdout);
     } else if (!failed) {
-      writeInChunks(writeOutputParts(input, outcome.generated, []), io.stdout);
+      writeInChunks(takeOutputParts(input, outcome.generated, []), io.stdout);
     }
     if (failed) {
       stderr(`krmkit: ${outcome.results.filter((result) => result.severity === 'error').length} error result(s); ${input.envelope === 'stream' ? 'no output written' : 'see results'}\n`);

@@ -16,6 +16,10 @@ export interface ResourceOrigin {
   line?: number;
 }
 
+// Shared defaults: a fresh `[]` and closure per resource cost ~100 bytes each on every object.
+const ROOT_PATH: Path = Object.freeze([]);
+const nothingToMark = (): void => undefined;
+
 /** The identity the KRM spec uses in `resourceRef`. */
 export interface ResourceRef {
   apiVersion: string;
@@ -36,9 +40,9 @@ export class Resource {
     readonly origin: ResourceOrigin,
     /** The YAML this resource lives in and its path there; none for JSON input. */
     private readonly host: YamlHost | undefined,
-    private readonly hostPath: Path = [],
+    private readonly hostPath: Path = ROOT_PATH,
     /** Marks the owner of a JSON document (or a generated resource) as changed. */
-    private readonly onChange: () => void = () => undefined,
+    private readonly onChange: () => void = nothingToMark,
   ) {}
 
   get apiVersion(): string {
@@ -126,21 +130,30 @@ export class Resource {
   set(path: Path, value: unknown): void {
     if (deepEqual(getAt(this.object, path), value)) return;
     const copy = value !== null && typeof value === 'object' ? structuredClone(value) : value;
+    // Before the data changes: the host keeps what earlier edits wrote as it was (yaml-host.ts).
+    this.host?.set(this.pathInHost(path), copy);
     setAt(this.object, path, copy);
     if (touchesIdentity(path)) identityEdits++;
-    // The host replays edits later: it needs its own copy, which later edits cannot reach.
-    this.host?.set([...this.hostPath, ...path], copy !== null && typeof copy === 'object' ? structuredClone(copy) : copy);
     this.revisionCount++;
     this.onChange();
   }
 
   delete(path: Path): void {
     if (getAt(this.object, path) === undefined) return;
+    this.host?.delete(this.pathInHost(path));
     deleteAt(this.object, path);
     if (touchesIdentity(path)) identityEdits++;
-    this.host?.delete([...this.hostPath, ...path]);
     this.revisionCount++;
     this.onChange();
+  }
+
+  /**
+   * The host keeps this path with the edit until the document is written. `concat` makes an
+   * array of exactly its length; a spread grows one as it goes and keeps the spare room
+   * (about 17 slots): on 100k objects, tens of MB of edit paths.
+   */
+  private pathInHost(path: Path): Path {
+    return this.hostPath.concat(path);
   }
 
   /** An input error located at this resource and one of its fields. */

@@ -4,6 +4,7 @@ import { KrmInputError } from '../base/errors.js';
 import { describeValue } from '../base/messages.js';
 import { isPlainMap, type Path } from '../base/path.js';
 import { Resource, type KubeObject } from '../model/resource.js';
+import { detachStrings } from '../yaml/detached-strings.js';
 import { splitDocuments } from '../yaml/split-documents.js';
 import { YamlHost } from '../yaml/yaml-host.js';
 import { parseEditableDocument } from '../yaml/yaml-style.js';
@@ -231,7 +232,8 @@ function loadDocument(text: string, documentIndex: number, firstLine: number): {
     }
   }
   try {
-    return { value: load(text, { schema: CORE_SCHEMA }) };
+    // Detached, the values no longer keep js-yaml's copy of the document's text alive.
+    return { value: detachStrings(load(text, { schema: CORE_SCHEMA })) };
   } catch (error) {
     const mark = (error as { mark?: { line?: number } }).mark;
     const reason = (error as { reason?: string }).reason ?? firstLineOf((error as Error).message);

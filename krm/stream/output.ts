@@ -11,21 +11,31 @@ import { yamlLibrary } from '../yaml/yaml-library.js';
  * order kept); resources functions generated are appended.
  */
 export function writeOutput(input: Input, generated: readonly Resource[], results: readonly Result[]): string {
-  return writeOutputParts(input, generated, results).join('');
+  // A copy: printing empties the list it is given.
+  return outputParts(input, [...generated], results, false).join('');
 }
 
 /**
- * The output as consecutive pieces (a stream's documents, in order). A writer can send them
- * one after another instead of joining them first: for a large stream, the joined copy (and
- * its encoded copy) would be the biggest allocation of the whole run.
+ * The output as consecutive pieces (a stream's documents, in order), for a writer that sends
+ * them one after another instead of joining them first: for a large stream, the joined copy
+ * (and its encoded copy) would be the biggest allocation of the whole run.
+ *
+ * It consumes what it prints, for the last thing a run does: each stream document's data is
+ * dropped once its text is made, `input.resources` is emptied and `generated` too (as each is
+ * printed), so the objects are garbage while the output grows instead of living alongside
+ * all of it. Use `writeOutput` to keep the input.
  */
-export function writeOutputParts(input: Input, generated: readonly Resource[], results: readonly Result[]): string[] {
-  const parts = input.format === 'json' ? [writeJson(input, generated, results)] : writeYaml(input, generated, results);
+export function takeOutputParts(input: Input, generated: Resource[], results: readonly Result[]): string[] {
+  return outputParts(input, generated, results, true);
+}
+
+function outputParts(input: Input, generated: Resource[], results: readonly Result[], consume: boolean): string[] {
+  const parts = input.format === 'json' ? [writeJson(input, generated, results)] : writeYaml(input, generated, results, consume);
   if (input.byteOrderMark) parts.unshift('\uFEFF');
   return parts;
 }
 
-function writeYaml(input: Input, generated: readonly Resource[], results: readonly Result[]): string[] {
+function writeYaml(input: Input, generated: Resource[], results: readonly Result[], consume: boolean): string[] {
   if (input.envelope === 'resourceList') {
     const host = input.documents.find((document) => document.host)?.host;
     if (!host) throw new Error('internal: ResourceList without a document');
@@ -42,6 +52,9 @@ function writeYaml(input: Input, generated: readonly Resource[], results: readon
     else host.deleteOwn(['results']);
     return [host.changed ? withNewline(host.render(), input.newline) : host.source];
   }
+  // Read before any document is dropped.
+  const style = generatedStyle(input);
+  if (consume) input.resources.length = 0;
   const parts: string[] = [];
   for (const document of input.documents) {
     const host = document.host;
@@ -52,9 +65,12 @@ function writeYaml(input: Input, generated: readonly Resource[], results: readon
     } else {
       parts.push(document.text);
     }
+    if (consume) delete document.host;
   }
-  const style = generatedStyle(input);
-  for (const resource of generated) {
+  // Taken from the list as printed, so each is garbage once printed; from the end because pop
+  // is cheap and shift moves the whole array.
+  const queue = generated.splice(0).reverse();
+  for (let resource = queue.pop(); resource; resource = queue.pop()) {
     const last = parts[parts.length - 1];
     if (last !== undefined && last !== '' && !last.endsWith('\n')) parts.push(input.newline);
     const lines = mappingLines(resource.object, 0, style);

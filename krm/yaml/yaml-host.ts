@@ -5,6 +5,12 @@ import { blockStyleOf, parseEditableDocument, styleOf } from './yaml-style.js';
 import { yamlLibrary } from './yaml-library.js';
 
 interface RecordedEdit extends Edit {
+  /**
+   * What a set wrote: the very object the resource holds at `path`, not a copy of it (on
+   * 100k objects, copies of every value written were ~60 MB). It is copied, as it was, just
+   * before an edit changes anything inside it (`keepValuesInside`), so a replay still sees
+   * each value as it was set.
+   */
   value?: unknown;
 }
 
@@ -18,7 +24,8 @@ interface RecordedEdit extends Edit {
 export class YamlHost {
   changed = false;
   private parsed: Document.Parsed | undefined;
-  private readonly edits: RecordedEdit[] = [];
+  /** Made on the first edit: most documents have none, and an empty array each adds up. */
+  private edits: RecordedEdit[] | undefined;
 
   constructor(
     /** The document's original text. */
@@ -38,7 +45,7 @@ export class YamlHost {
     if (!this.parsed) {
       const document = parseEditableDocument(this.source, this.documentIndex, this.firstLine);
       expandAliases(document);
-      for (const edit of this.edits) {
+      for (const edit of this.edits ?? []) {
         if (edit.op === 'set') setNode(document, edit.path, edit.value);
         else deleteNode(document, edit.path);
       }
@@ -47,16 +54,82 @@ export class YamlHost {
     return this.parsed;
   }
 
+  /**
+   * Records a set. Call it before the value is placed in the data, and set or delete
+   * anything inside a value given here only through this host (as `Resource` does): the
+   * host keeps `value` itself and copies it only when a later edit is about to change it.
+   */
   set(path: Path, value: unknown): void {
     if (this.parsed) setNode(this.parsed, path, value);
-    else this.edits.push({ op: 'set', path, value });
+    else {
+      this.keepValuesInside(path, false);
+      this.record({ op: 'set', path, value });
+    }
     this.changed = true;
   }
 
+  /** Records a delete; call it before the data changes, like `set`. */
   delete(path: Path): void {
     if (this.parsed) deleteNode(this.parsed, path);
-    else this.edits.push({ op: 'delete', path });
+    else {
+      this.keepValuesInside(path, true);
+      this.record({ op: 'delete', path });
+    }
     this.changed = true;
+  }
+
+  /**
+   * An edit at `path` is about to change the data: each value recorded at a path above it
+   * is copied now, as it still is. Deleting a list item also moves the items after it,
+   * and with them values recorded at their old indexes: every value under that list is
+   * copied then (deletes of list items are rare; map keys do not move).
+   */
+  private keepValuesInside(path: Path, deleting: boolean): void {
+    const uncopied = this.uncopied;
+    if (!uncopied) return;
+    const shifting = deleting && typeof path[path.length - 1] === 'number';
+    const list = path.slice(0, -1);
+    const keep = (edit: RecordedEdit): boolean => {
+      const inside = edit.path.length < path.length && startsWith(path, edit.path);
+      if (!inside && !(shifting && startsWith(edit.path, list))) return true;
+      edit.value = structuredClone(edit.value);
+      return false;
+    };
+    if (Array.isArray(uncopied)) {
+      this.uncopied = uncopied.filter(keep);
+      return;
+    }
+    // Values above `path` are filed under its first two segments, or as short paths; a
+    // shifting list shorter than two segments may hold any of them.
+    const groups = shifting && list.length < 2 ? [...uncopied.keys()] : [groupOf(path), groupOf(list), ''];
+    for (const group of new Set(groups)) {
+      const kept = uncopied.get(group)?.filter(keep);
+      if (kept && kept.length > 0) uncopied.set(group, kept);
+      else uncopied.delete(group);
+    }
+  }
+
+  /**
+   * Sets whose value is still the data's own object. A document's few are a list; past
+   * `GROUPED_FROM` (a ResourceList is one host for all its items) they are filed by
+   * `groupOf` their path, as looking through all of them at each edit would be quadratic.
+   */
+  private uncopied: RecordedEdit[] | Map<string, RecordedEdit[]> | undefined;
+
+  private record(edit: RecordedEdit): void {
+    (this.edits ??= []).push(edit);
+    if (edit.value === null || typeof edit.value !== 'object') return;
+    let uncopied = (this.uncopied ??= []);
+    if (Array.isArray(uncopied)) {
+      if (uncopied.length < GROUPED_FROM) {
+        uncopied.push(edit);
+        return;
+      }
+      const grouped = new Map<string, RecordedEdit[]>();
+      for (const each of uncopied) fileUnder(grouped, each);
+      this.uncopied = uncopied = grouped;
+    }
+    fileUnder(uncopied, edit);
   }
 
   /**
@@ -64,14 +137,15 @@ export class YamlHost {
    * writes (a ResourceList's `results` and generated items), which no Resource owns.
    */
   setOwn(path: Path, value: unknown): void {
-    if (this.root !== null && typeof this.root === 'object') setAt(this.root as Record<string, unknown>, path, value);
+    // Recorded first: the data is about to change (see `set`); the host's copy is its own.
     this.set(path, structuredClone(value));
+    if (this.root !== null && typeof this.root === 'object') setAt(this.root as Record<string, unknown>, path, value);
   }
 
   deleteOwn(path: Path): void {
     if (getAt(this.root, path) === undefined) return;
-    deleteAt(this.root, path);
     this.delete(path);
+    deleteAt(this.root, path);
   }
 
   /** A value of the document's own data, as edited. */
@@ -82,11 +156,29 @@ export class YamlHost {
   /** The document's text with its edits. */
   render(): string {
     if (!this.parsed && this.root !== undefined) {
-      const spliced = spliceEdits(this.source, this.edits, this.root, blockStyleOf(this.source));
+      const spliced = spliceEdits(this.source, this.edits ?? [], this.root, blockStyleOf(this.source));
       if (spliced !== undefined) return spliced;
     }
     return this.document.toString(styleOf(this.source));
   }
+}
+
+const GROUPED_FROM = 32;
+
+function fileUnder(groups: Map<string, RecordedEdit[]>, edit: RecordedEdit): void {
+  const group = groupOf(edit.path);
+  const edits = groups.get(group);
+  if (edits) edits.push(edit);
+  else groups.set(group, [edit]);
+}
+
+/** A path's first two segments (`items` and an index, in a ResourceList), or '' when shorter. */
+function groupOf(path: Path): string {
+  return path.length < 2 ? '' : `${String(path[0])}\u0000${String(path[1])}`;
+}
+
+function startsWith(path: Path, prefix: Path): boolean {
+  return prefix.length <= path.length && prefix.every((segment, index) => segment === path[index]);
 }
 
 /**
