@@ -50,6 +50,29 @@ interface SchemaNode {
   readonly metadata?: OptionDocs;
 }
 
+/**
+ * The options with the declaration's defaults filled in, as `v.parse(schema, options)` returns
+ * them — the declared order, each missing (or undefined) option with a default given its
+ * default, each declared list copied — for options `readOptions` has already checked against
+ * these specs. Done without Valibot's parse, which a post-renderer would otherwise run once
+ * per step on every start; `test/engine/option-defaults.test.ts` holds the two equal.
+ * `undefined` when the declaration or the options are not of that plain kind (an option
+ * that is not optional, a key not declared): the caller then lets Valibot decide.
+ */
+export function fillDefaults(schema: OptionsSchema, options: Readonly<Record<string, unknown>>): Record<string, unknown> | undefined {
+  const entries: Readonly<Record<string, SchemaNode>> = schema.entries;
+  for (const key in options) if (!Object.prototype.hasOwnProperty.call(entries, key)) return undefined;
+  const filled: Record<string, unknown> = {};
+  for (const [name, entry] of Object.entries(entries)) {
+    if (entry.type !== 'optional') return undefined;
+    const given = Object.prototype.hasOwnProperty.call(options, name) ? options[name] : undefined;
+    const value = given === undefined ? (typeof entry.default === 'function' ? (entry.default as () => unknown)() : entry.default) : given;
+    if (value === undefined && !Object.prototype.hasOwnProperty.call(options, name)) continue;
+    filled[name] = entry.wrapped?.type === 'array' && Array.isArray(value) ? [...(value as unknown[])] : value;
+  }
+  return filled;
+}
+
 /** Reads each option's type, bounds, description and default out of the declaration. */
 export function optionSpecs(schema: OptionsSchema): OptionSpecs {
   const specs: Record<string, OptionSpec> = {};

@@ -3,7 +3,7 @@ import * as v from 'valibot';
 import { KrmConfigError } from '../base/errors.js';
 import { describeValue, didYouMean, unknownName } from '../base/messages.js';
 import { isPlainMap, type Path } from '../base/path.js';
-import { optionSpecs, type OptionSpec, type OptionSpecs, type OptionsOf, type OptionsSchema } from './option-declaration.js';
+import { fillDefaults, optionSpecs, type OptionSpec, type OptionSpecs, type OptionsOf, type OptionsSchema } from './option-declaration.js';
 
 export type { OptionSpec, OptionSpecs, OptionsOf, OptionsSchema } from './option-declaration.js';
 
@@ -32,10 +32,11 @@ export const COMMON_OPTIONS: OptionSpecs = optionSpecs(commonOptionsSchema);
 
 /**
  * Options read by `readOptions` (declared types), with the declaration's defaults filled in: what
- * a function's `parseConfig` receives. The values were checked already; Valibot only adds defaults.
+ * a function's `parseConfig` receives. The values were checked already, so the defaults are filled
+ * in from the declaration directly; Valibot parses only what that does not cover.
  */
 export function withDefaults<Schema extends OptionsSchema>(schema: Schema, options: Readonly<Record<string, unknown>>): OptionsOf<Schema> {
-  return v.parse(schema, options);
+  return (fillDefaults(schema, options) as OptionsOf<Schema> | undefined) ?? v.parse(schema, options);
 }
 
 /** `readOptions` then `withDefaults`, without the common options: a function's own options, typed. */

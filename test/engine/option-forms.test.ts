@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadFunctions } from '../../functions/index.js';
 import { KrmConfigError } from '../../krm/base/errors.js';
 import type { AnyKrmFunction } from '../../krm/function/function.js';
+import { optionValue } from '../helpers/option-values.js';
 import { API_VERSION, readOptions, withDefaults, type OptionSpec } from '../../krm/function/options.js';
 
 let functions: AnyKrmFunction[] = [];
@@ -18,19 +19,7 @@ beforeAll(async () => {
 
 /** A value the option accepts; undefined for structured options, which each function parses itself. */
 function valueOf(spec: OptionSpec): fc.Arbitrary<unknown> | undefined {
-  const word = fc.stringMatching(/^[a-z][a-z0-9.-]{0,10}$/);
-  switch (spec.type) {
-    case 'boolean':
-      return fc.boolean();
-    case 'integer':
-      return fc.integer({ min: spec.minimum ?? -1000, max: spec.maximum ?? 1_000_000 });
-    case 'string':
-      return spec.enum ? fc.constantFrom(...spec.enum) : word;
-    case 'stringList':
-      return fc.array(spec.enum ? fc.constantFrom(...spec.enum) : word, { maxLength: 4 });
-    case 'structured':
-      return undefined;
-  }
+  return optionValue(spec, fc.stringMatching(/^[a-z][a-z0-9.-]{0,10}$/));
 }
 
 function optionsOf(fn: AnyKrmFunction): fc.Arbitrary<Record<string, unknown>> {
