@@ -78,6 +78,7 @@ export function describeWorkload(workload: Workload): string {
 /** The grants every config asks for whatever the evidence: DNS, same namespace, Ingress backends, declared flows. */
 export function configuredGrants(config: NetworkPolicyConfig, served: readonly ServedWorkload[], ingressControllers: readonly Workload[]): Grant[] {
   const grants: Grant[] = [];
+  const namespacePorts = config.allowSameNamespace ? servicePortsByNamespace(served) : new Map<string, PolicyPort[]>();
   for (const entry of served) {
     const { workload, servicePorts, ingressPorts } = entry;
     if (config.allowDNS) {
@@ -86,11 +87,9 @@ export function configuredGrants(config: NetworkPolicyConfig, served: readonly S
     if (config.allowSameNamespace && servicePorts.length > 0) {
       grants.push({ workload, direction: 'Ingress', peers: [{ podSelector: {} }], ports: servicePorts, reason: 'same-namespace (allowSameNamespace): the ports its Services expose' });
     }
-    if (config.allowSameNamespace) {
-      for (const other of served) {
-        if (other.workload.namespace !== workload.namespace || other.servicePorts.length === 0 || other === entry) continue;
-        grants.push({ workload, direction: 'Egress', peers: [{ podSelector: other.workload.podSelector }], ports: other.servicePorts, reason: `same-namespace (allowSameNamespace): ${describeWorkload(other.workload)}` });
-      }
+    const sameNamespacePorts = namespacePorts.get(workload.namespace);
+    if (sameNamespacePorts !== undefined) {
+      grants.push({ workload, direction: 'Egress', peers: [{ podSelector: {} }], ports: sameNamespacePorts, reason: 'same-namespace (allowSameNamespace): the ports the Services of its namespace expose' });
     }
     if (ingressPorts.length > 0) {
       const peers = [...config.ingressControllers.map(clusterPeer), ...ingressControllers.map((controller) => peerFor(workload, controller))];
@@ -102,6 +101,33 @@ export function configuredGrants(config: NetworkPolicyConfig, served: readonly S
     }
   }
   return grants;
+}
+
+/**
+ * The egress side of same-namespace, per namespace: every port a Service of the stream
+ * exposes there, in first-seen order. One rule to every pod of the namespace on these ports,
+ * rather than one rule per other workload, keeps the output linear in the workloads of a
+ * namespace (per-workload peers grew with its square: 25,000 apps in one namespace did not
+ * fit in memory). Under default-deny Ingress the receivers' own same-namespace rule still
+ * admits only their Service ports, so between the stream's workloads nothing more gets
+ * through; what is looser is egress to pods the stream does not isolate, on those ports.
+ */
+function servicePortsByNamespace(served: readonly ServedWorkload[]): Map<string, PolicyPort[]> {
+  const ports = new Map<string, PolicyPort[]>();
+  const seen = new Map<string, Set<string>>();
+  for (const { workload, servicePorts } of served) {
+    if (servicePorts.length === 0) continue;
+    const list = ports.get(workload.namespace) ?? [];
+    const keys = seen.get(workload.namespace) ?? new Set<string>();
+    for (const port of servicePorts) {
+      if (keys.has(portKey(port))) continue;
+      keys.add(portKey(port));
+      list.push(port);
+    }
+    ports.set(workload.namespace, list);
+    seen.set(workload.namespace, keys);
+  }
+  return ports;
 }
 
 /** A flow end selects a workload: its labels match, and its namespace is the one named (or may be, when left to the release). */
