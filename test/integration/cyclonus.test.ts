@@ -180,6 +180,61 @@ const reloader = (): Case => corpusCase('reloader.yaml', 'default', {
   ],
 });
 
+/** Three workloads of one namespace, two behind Services: the same-namespace rule alone connects them. */
+function sameNamespaceStream(): string {
+  const deployment = (name: string, port?: { name: string; containerPort: number }): string => `---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: ${name}, namespace: shop}
+spec:
+  selector: {matchLabels: {app: ${name}}}
+  template:
+    metadata: {labels: {app: ${name}}}
+    spec:
+      containers:
+        - name: ${name}
+          image: registry.example.com/${name}:1.0.0${port ? `\n          ports: [{name: ${port.name}, containerPort: ${port.containerPort}}]` : ''}
+`;
+  const service = (name: string, port: number, targetPort: string): string => `---
+apiVersion: v1
+kind: Service
+metadata: {name: ${name}, namespace: shop}
+spec:
+  selector: {app: ${name}}
+  ports: [{port: ${port}, targetPort: ${targetPort}}]
+`;
+  return [deployment('api', { name: 'http', containerPort: 8080 }), service('api', 80, 'http'), deployment('cache', { name: 'redis', containerPort: 6379 }), service('cache', 6379, 'redis'), deployment('worker')].join('');
+}
+
+const sameNamespaceCase: Case = {
+  name: 'allowSameNamespace: a namespace of three workloads, Ingress and Egress denied',
+  input: sameNamespaceStream(),
+  config: { ...NETPOL, allowSameNamespace: true },
+  namespace: 'shop',
+  allow: () => {
+    const [api, cache, worker] = ['api', 'cache', 'worker'].map((app) => pod('shop', { app }));
+    return [
+      flow('worker → api :8080', worker, api, 8080, 'http'),
+      flow('api → cache :6379', api, cache, 6379, 'redis'),
+      flow('cache → api :8080', cache, api, 8080, 'http'),
+      flow('api → another api pod :8080 (its own Service)', api, api, 8080, 'http'),
+      flow('worker → DNS', worker, DNS, 53, undefined, 'UDP'),
+    ];
+  },
+  deny: () => {
+    const [api, cache, worker] = ['api', 'cache', 'worker'].map((app) => pod('shop', { app }));
+    return [
+      // The egress rule names every Service port of the namespace; the receiver's ingress keeps it to its own.
+      flow('api → cache :8080 (a port of api, not of cache)', api, cache, 8080),
+      flow('cache → api :6379 (a port of cache, not of api)', cache, api, 6379),
+      flow('api → worker :8080 (no Service targets worker)', api, worker, 8080),
+      flow('another namespace → api :8080', pod('data', { app: 'api' }), api, 8080, 'http'),
+      flow('api → another namespace :8080', api, pod('data', { app: 'api' }), 8080, 'http'),
+      flow('worker → internet :443', worker, INTERNET, 443),
+    ];
+  },
+};
+
 async function metricsServerChart(): Promise<string> {
   const home = newHelmHome();
   const result = await run(toolPath('helm3'), ['template', 'metrics-server', join(sharedPath('charts'), 'metrics-server'), '-n', 'kube-system'], { env: home.env });
@@ -190,6 +245,7 @@ async function metricsServerChart(): Promise<string> {
 const CASES: Case[] = [
   baseCase,
   helm3Case,
+  sameNamespaceCase,
   ...(needsShared('corpora')
     ? [ingressNginx(), metricsServer('metrics-server-components.yaml', () => corpus('metrics-server-components.yaml'), NETPOL, 'metrics-server'), certManager(), reloader()]
     : []),
