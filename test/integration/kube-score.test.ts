@@ -78,6 +78,8 @@ describe.concurrent('kube-score judges the prod overlay', () => {
   it.each(CASES)('$name: no CRITICAL missing budget, static replicas under an HPA, missing request or missing memory limit remains', async ({ before, after, inputHas, name }) => {
     const [input, output] = await Promise.all([before(), after()]);
     const [was, now] = await Promise.all([kubeScore(input), kubeScore(succeeded(output, name))]);
+    // The before → after counts, as the issue asks them reported.
+    console.info(`kube-score CRITICAL — ${name}\n${FIXED_BY_PROD.map((kind) => `  ${kind}: ${was.counts[kind]} → ${now.counts[kind]}`).join('\n')}`);
     for (const kind of inputHas) expect(was.counts[kind], `the input has CRITICAL ${kind}:\n${was.findings.join('\n')}`).toBeGreaterThan(0);
     for (const kind of FIXED_BY_PROD) expect(now.counts[kind], `${kind} after prod:\n${now.findings.join('\n')}`).toBe(0);
   });
