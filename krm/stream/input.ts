@@ -76,10 +76,12 @@ function readYaml(text: string): InputBody {
   const documents: StreamDocument[] = [];
   const resources: Resource[] = [];
   const objects: { document: StreamDocument; object: KubeObject; host: YamlHost }[] = [];
+  // One copy of each value repeated across documents (detached-strings.ts).
+  const sharedStrings = new Map<string, string>();
   raws.forEach((raw, index) => {
     const document: StreamDocument = { index, text: raw.text };
     documents.push(document);
-    const { value, parsed } = loadDocument(raw.text, index, raw.firstLine);
+    const { value, parsed } = loadDocument(raw.text, index, raw.firstLine, sharedStrings);
     if (value === undefined || value === null) return;
     if (!isPlainMap(value)) {
       throw new KrmInputError(`expected a Kubernetes object (a mapping), got ${describeValue(value)}`, {
@@ -221,7 +223,7 @@ export function isListKind(object: KubeObject): boolean {
  * `yaml` parser instead, which limits alias expansion (a "billion laughs" input fails
  * instead of exhausting memory).
  */
-function loadDocument(text: string, documentIndex: number, firstLine: number): { value: unknown; parsed?: Document.Parsed } {
+function loadDocument(text: string, documentIndex: number, firstLine: number, sharedStrings: Map<string, string>): { value: unknown; parsed?: Document.Parsed } {
   if (!hasContent(text)) return { value: undefined };
   if (text.includes('&') && text.includes('*')) {
     const parsed = parseEditableDocument(text, documentIndex, firstLine);
@@ -233,7 +235,7 @@ function loadDocument(text: string, documentIndex: number, firstLine: number): {
   }
   try {
     // Detached, the values no longer keep js-yaml's copy of the document's text alive.
-    return { value: detachStrings(load(text, { schema: CORE_SCHEMA })) };
+    return { value: detachStrings(load(text, { schema: CORE_SCHEMA }), sharedStrings) };
   } catch (error) {
     const mark = (error as { mark?: { line?: number } }).mark;
     const reason = (error as { reason?: string }).reason ?? firstLineOf((error as Error).message);
