@@ -206,13 +206,15 @@ spec:
   return [deployment('api', { name: 'http', containerPort: 8080 }), service('api', 80, 'http'), deployment('cache', { name: 'redis', containerPort: 6379 }), service('cache', 6379, 'redis'), deployment('worker')].join('');
 }
 
+const shopPods = (): Record<'api' | 'cache' | 'worker', Endpoint> => ({ api: pod('shop', { app: 'api' }), cache: pod('shop', { app: 'cache' }), worker: pod('shop', { app: 'worker' }) });
+
 const sameNamespaceCase: Case = {
   name: 'allowSameNamespace: a namespace of three workloads, Ingress and Egress denied',
   input: sameNamespaceStream(),
   config: { ...NETPOL, allowSameNamespace: true },
   namespace: 'shop',
   allow: () => {
-    const [api, cache, worker] = ['api', 'cache', 'worker'].map((app) => pod('shop', { app }));
+    const { api, cache, worker } = shopPods();
     return [
       flow('worker → api :8080', worker, api, 8080, 'http'),
       flow('api → cache :6379', api, cache, 6379, 'redis'),
@@ -222,7 +224,7 @@ const sameNamespaceCase: Case = {
     ];
   },
   deny: () => {
-    const [api, cache, worker] = ['api', 'cache', 'worker'].map((app) => pod('shop', { app }));
+    const { api, cache, worker } = shopPods();
     return [
       // The egress rule names every Service port of the namespace; the receiver's ingress keeps it to its own.
       flow('api → cache :8080 (a port of api, not of cache)', api, cache, 8080),
