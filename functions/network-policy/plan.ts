@@ -114,18 +114,11 @@ export function configuredGrants(config: NetworkPolicyConfig, served: readonly S
  */
 function servicePortsByNamespace(served: readonly ServedWorkload[]): Map<string, PolicyPort[]> {
   const ports = new Map<string, PolicyPort[]>();
-  const seen = new Map<string, Set<string>>();
   for (const { workload, servicePorts } of served) {
     if (servicePorts.length === 0) continue;
     const list = ports.get(workload.namespace) ?? [];
-    const keys = seen.get(workload.namespace) ?? new Set<string>();
-    for (const port of servicePorts) {
-      if (keys.has(portKey(port))) continue;
-      keys.add(portKey(port));
-      list.push(port);
-    }
+    addPorts(list, servicePorts);
     ports.set(workload.namespace, list);
-    seen.set(workload.namespace, keys);
   }
   return ports;
 }
