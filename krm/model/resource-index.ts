@@ -27,7 +27,12 @@ const NONE: readonly Resource[] = Object.freeze([]);
  */
 export class ResourceIndex implements ResourceLookup {
   private byKind = new Map<string, Resource[]>();
-  private byName = new Map<string, Resource[]>();
+  /**
+   * Names by kind, each a resource or, when several share a name, a list: one map entry per
+   * resource and no key string or one-item list of its own (at 100k objects a key string
+   * and a list each were ~25 MB kept for the whole run).
+   */
+  private byName = new Map<string, Map<string, Resource | Resource[]>>();
   private filed = 0;
   private identityRevision = -1;
 
@@ -40,7 +45,9 @@ export class ResourceIndex implements ResourceLookup {
 
   named(group: string, kind: string, name: string): readonly Resource[] {
     this.refresh();
-    return this.byName.get(nameKey(group, kind, name)) ?? NONE;
+    const found = this.byName.get(kindKey(group, kind))?.get(name);
+    if (found === undefined) return NONE;
+    return Array.isArray(found) ? found : [found];
   }
 
   private refresh(): void {
@@ -52,8 +59,15 @@ export class ResourceIndex implements ResourceLookup {
     }
     for (; this.filed < this.resources.length; this.filed++) {
       const resource = this.resources[this.filed] as Resource;
-      append(this.byKind, kindKey(resource.group, resource.kind), resource);
-      append(this.byName, nameKey(resource.group, resource.kind, resource.name), resource);
+      const kind = kindKey(resource.group, resource.kind);
+      append(this.byKind, kind, resource);
+      let names = this.byName.get(kind);
+      if (!names) this.byName.set(kind, (names = new Map()));
+      const name = resource.name;
+      const named = names.get(name);
+      if (named === undefined) names.set(name, resource);
+      else if (Array.isArray(named)) named.push(resource);
+      else names.set(name, [named, resource]);
     }
   }
 }
@@ -66,8 +80,4 @@ function append(map: Map<string, Resource[]>, key: string, resource: Resource): 
 
 function kindKey(group: string, kind: string): string {
   return `${group}\u0000${kind}`;
-}
-
-function nameKey(group: string, kind: string, name: string): string {
-  return `${group}\u0000${kind}\u0000${name}`;
 }
