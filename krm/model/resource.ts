@@ -130,9 +130,14 @@ export class Resource {
   set(path: Path, value: unknown): void {
     if (deepEqual(getAt(this.object, path), value)) return;
     const copy = value !== null && typeof value === 'object' ? structuredClone(value) : value;
+    // A set that creates maps on its way is recorded as the set of the first one it creates:
+    // the function's next sets inside it (the rest of a securityContext) need no record then.
+    const created = createdFrom(this.object, path);
+    const setPath = created === path.length - 1 ? path : path.slice(0, created + 1);
+    const setValue = setPath === path ? copy : nestedValue(path.slice(created + 1), copy);
     // Before the data changes: the host keeps what earlier edits wrote as it was (yaml-host.ts).
-    this.host?.set(this.pathInHost(path), copy);
-    setAt(this.object, path, copy);
+    this.host?.set(this.pathInHost(setPath), setValue);
+    setAt(this.object, setPath, setValue);
     if (touchesIdentity(path)) identityEdits++;
     this.revisionCount++;
     this.onChange();
@@ -165,6 +170,34 @@ export class Resource {
 }
 
 let identityEdits = 0;
+
+/**
+ * The index of the first segment of `path` whose value `setAt` would have to create (or
+ * replace, when it is not a map or list): the last segment's index when every one before
+ * exists.
+ */
+function createdFrom(root: KubeObject, path: Path): number {
+  let node: unknown = root;
+  for (let i = 0; i < path.length - 1; i++) {
+    const segment = path[i] as string | number;
+    const next: unknown = Array.isArray(node) || isPlainMap(node) ? (node as Record<string | number, unknown>)[segment] : undefined;
+    if (next === undefined || next === null || typeof next !== 'object') return i;
+    node = next;
+  }
+  return path.length - 1;
+}
+
+/** `value` under `path`: maps, or lists before a numeric segment, as `setAt` creates them. */
+function nestedValue(path: Path, value: unknown): unknown {
+  let nested = value;
+  for (let i = path.length - 1; i >= 0; i--) {
+    const segment = path[i] as string | number;
+    const container = (typeof segment === 'number' ? [] : {}) as Record<string, unknown>;
+    setAt(container, [segment], nested);
+    nested = container;
+  }
+  return nested;
+}
 
 function touchesIdentity(path: Path): boolean {
   const [first, second] = path;

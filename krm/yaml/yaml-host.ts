@@ -7,9 +7,9 @@ import { yamlLibrary } from './yaml-library.js';
 interface RecordedEdit extends Edit {
   /**
    * What a set wrote: the very object the resource holds at `path`, not a copy of it (on
-   * 100k objects, copies of every value written were ~60 MB). It is copied, as it was, just
-   * before an edit changes anything inside it (`keepValuesInside`), so a replay still sees
-   * each value as it was set.
+   * 100k objects, copies of every value written were ~60 MB). Edits inside it later change
+   * that object, so they need no record of their own (`insideLiveSet`); it is copied, as it
+   * is, only when a list delete is about to move it to another index (`detachRecordsAt`).
    */
   value?: unknown;
 }
@@ -57,13 +57,18 @@ export class YamlHost {
   /**
    * Records a set. Call it before the value is placed in the data, and set or delete
    * anything inside a value given here only through this host (as `Resource` does): the
-   * host keeps `value` itself and copies it only when a later edit is about to change it.
+   * host keeps `value` itself, so an edit inside it later is already in it.
    */
   set(path: Path, value: unknown): void {
+    this.setAs(path, value, true);
+  }
+
+  /** `shared`: the value is the data's own object at `path` (see `liveSets`). */
+  private setAs(path: Path, value: unknown, shared: boolean): void {
     if (this.parsed) setNode(this.parsed, path, value);
-    else {
-      this.keepValuesInside(path, false);
-      this.record({ op: 'set', path, value });
+    else if (!this.insideLiveSet(path)) {
+      this.detachRecordsAt(path, false);
+      this.record({ op: 'set', path, value }, shared);
     }
     this.changed = true;
   }
@@ -71,65 +76,79 @@ export class YamlHost {
   /** Records a delete; call it before the data changes, like `set`. */
   delete(path: Path): void {
     if (this.parsed) deleteNode(this.parsed, path);
-    else {
-      this.keepValuesInside(path, true);
+    else if (!this.insideLiveSet(path)) {
+      this.detachRecordsAt(path, true);
       this.record({ op: 'delete', path });
     }
     this.changed = true;
   }
 
   /**
-   * An edit at `path` is about to change the data: each value recorded at a path above it
-   * is copied now, as it still is. Deleting a list item also moves the items after it,
-   * and with them values recorded at their old indexes: every value under that list is
-   * copied then (deletes of list items are rare; map keys do not move).
+   * Sets whose value is the data's own object at exactly their path: an edit below one of
+   * them changes that object, which the set's record holds already (a replay sets it as it
+   * ends up; the splice writer prints the data anyway). Most edits of a function land inside
+   * a map or list it set a moment before: on 100k objects, their records were ~90 MB.
+   * A document's few are a list; past `GROUPED_FROM` (a ResourceList is one host for all its
+   * items) they are filed by `groupOf` their path, as looking through all of them at each
+   * edit would be quadratic.
    */
-  private keepValuesInside(path: Path, deleting: boolean): void {
-    const uncopied = this.uncopied;
-    if (!uncopied) return;
-    const shifting = deleting && typeof path[path.length - 1] === 'number';
-    const list = path.slice(0, -1);
-    const keep = (edit: RecordedEdit): boolean => {
-      const inside = edit.path.length < path.length && startsWith(path, edit.path);
-      if (!inside && !(shifting && startsWith(edit.path, list))) return true;
-      edit.value = structuredClone(edit.value);
-      return false;
-    };
-    if (Array.isArray(uncopied)) {
-      this.uncopied = uncopied.filter(keep);
-      return;
-    }
-    // Values above `path` are filed under its first two segments, or as short paths; a
-    // shifting list shorter than two segments may hold any of them.
-    const groups = shifting && list.length < 2 ? [...uncopied.keys()] : [groupOf(path), groupOf(list), ''];
-    for (const group of new Set(groups)) {
-      const kept = uncopied.get(group)?.filter(keep);
-      if (kept && kept.length > 0) uncopied.set(group, kept);
-      else uncopied.delete(group);
-    }
+  private liveSets: RecordedEdit[] | Map<string, RecordedEdit[]> | undefined;
+
+  private insideLiveSet(path: Path): boolean {
+    const live = this.liveSets;
+    if (!live) return false;
+    const above = (edit: RecordedEdit): boolean => edit.path.length < path.length && startsWith(path, edit.path);
+    if (Array.isArray(live)) return live.some(above);
+    // A set above `path` is filed under its first two segments, or as a short path.
+    return [groupOf(path), ''].some((group) => live.get(group)?.some(above) === true);
   }
 
   /**
-   * Sets whose value is still the data's own object. A document's few are a list; past
-   * `GROUPED_FROM` (a ResourceList is one host for all its items) they are filed by
-   * `groupOf` their path, as looking through all of them at each edit would be quadratic.
+   * An edit at `path`, with no live set above it, is about to change the data. Sets at or
+   * below `path` stop being live: their value leaves the data. Deleting a list item also
+   * moves the items after it, and with them values set at their old indexes: every value
+   * under that list is copied now, as it still is, for a replay in order (deletes of list
+   * items are rare; map keys do not move).
    */
-  private uncopied: RecordedEdit[] | Map<string, RecordedEdit[]> | undefined;
+  private detachRecordsAt(path: Path, deleting: boolean): void {
+    const live = this.liveSets;
+    if (!live) return;
+    const shifting = deleting && typeof path[path.length - 1] === 'number';
+    const list = path.slice(0, -1);
+    const keep = (edit: RecordedEdit): boolean => {
+      if (startsWith(edit.path, path)) return false;
+      if (!shifting || !startsWith(edit.path, list)) return true;
+      edit.value = structuredClone(edit.value);
+      return false;
+    };
+    if (Array.isArray(live)) {
+      this.liveSets = live.filter(keep);
+      return;
+    }
+    // Sets below a path shorter than two segments may be filed under any group.
+    const reach = shifting ? list : path;
+    const groups = reach.length < 2 ? [...live.keys()] : [groupOf(reach)];
+    for (const group of groups) {
+      const kept = live.get(group)?.filter(keep);
+      if (kept && kept.length > 0) live.set(group, kept);
+      else live.delete(group);
+    }
+  }
 
-  private record(edit: RecordedEdit): void {
+  private record(edit: RecordedEdit, shared = false): void {
     (this.edits ??= []).push(edit);
-    if (edit.value === null || typeof edit.value !== 'object') return;
-    let uncopied = (this.uncopied ??= []);
-    if (Array.isArray(uncopied)) {
-      if (uncopied.length < GROUPED_FROM) {
-        uncopied.push(edit);
+    if (!shared || edit.value === null || typeof edit.value !== 'object') return;
+    let live = (this.liveSets ??= []);
+    if (Array.isArray(live)) {
+      if (live.length < GROUPED_FROM) {
+        live.push(edit);
         return;
       }
       const grouped = new Map<string, RecordedEdit[]>();
-      for (const each of uncopied) fileUnder(grouped, each);
-      this.uncopied = uncopied = grouped;
+      for (const each of live) fileUnder(grouped, each);
+      this.liveSets = live = grouped;
     }
-    fileUnder(uncopied, edit);
+    fileUnder(live, edit);
   }
 
   /**
@@ -137,8 +156,9 @@ export class YamlHost {
    * writes (a ResourceList's `results` and generated items), which no Resource owns.
    */
   setOwn(path: Path, value: unknown): void {
-    // Recorded first: the data is about to change (see `set`); the host's copy is its own.
-    this.set(path, structuredClone(value));
+    // Recorded first: the data is about to change (see `set`). The host's copy is its own,
+    // not the data's object: edits inside it later need records of their own.
+    this.setAs(path, structuredClone(value), false);
     if (this.root !== null && typeof this.root === 'object') setAt(this.root as Record<string, unknown>, path, value);
   }
 

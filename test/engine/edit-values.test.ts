@@ -1,8 +1,10 @@
 /**
- * A document's host keeps each value an edit wrote without copying it, until a later edit
- * is about to change inside it (krm/yaml/yaml-host.ts). When the splice writer gives up and
- * the host replays its edits on the parsed document, each edit must still see its value as
- * it was set: also after list items were deleted and others moved to their indexes.
+ * A document's host keeps each value a set wrote without copying it: edits inside it later
+ * are held by that value and get no record of their own, and a set that creates maps on its
+ * way is recorded as the set of the first one (krm/yaml/yaml-host.ts, Resource.set). When
+ * the splice writer gives up and the host replays its edits on the parsed document, the
+ * result must still be the data: also after list items were deleted and others moved to
+ * their indexes.
  */
 import fc from 'fast-check';
 import { load } from 'js-yaml';
@@ -20,6 +22,13 @@ metadata:
 data:
   script: |
     \techo hello
+`;
+
+const withList = `${replayed}spec:
+  list:
+    - a: 0
+    - a: 1
+    - a: 2
 `;
 
 function written(text: string, edits: (resource: Resource) => void): unknown {
@@ -46,27 +55,55 @@ describe('edit values kept by a document host', () => {
   });
 
   it('are replayed as set for any sequence of sets and deletes on a list of maps', () => {
+    // The list is set first (edits inside it are then held by its value), or is in the
+    // document as read (sets of its items are recorded, and moved by deletes before them).
     const operation = fc.oneof(
       fc.record({ op: fc.constant('set' as const), index: fc.nat(4), key: fc.constantFrom('a', 'b'), value: fc.nat(9) }),
       fc.record({ op: fc.constant('setItem' as const), index: fc.nat(4), value: fc.nat(9) }),
       fc.record({ op: fc.constant('delete' as const), index: fc.nat(4) }),
       fc.record({ op: fc.constant('deleteKey' as const), index: fc.nat(4), key: fc.constantFrom('a', 'b') }),
+      fc.record({ op: fc.constant('deleteInner' as const), index: fc.nat(4) }),
     );
     fc.assert(
-      fc.property(fc.array(operation, { maxLength: 12 }), (operations) => {
-        written(replayed, (resource) => {
-          resource.set(['spec', 'list'], [{ a: 0 }, { a: 1 }, { a: 2 }]);
+      fc.property(fc.array(operation, { maxLength: 12 }), fc.boolean(), (operations, listInDocument) => {
+        written(listInDocument ? withList : replayed, (resource) => {
+          if (!listInDocument) resource.set(['spec', 'list'], [{ a: 0 }, { a: 1 }, { a: 2 }]);
           for (const operation of operations) {
             const list = resource.get(['spec', 'list']) as unknown[];
             const index = Math.min(operation.index, list.length);
             if (operation.op === 'set' && index < list.length) resource.set(['spec', 'list', index, operation.key], operation.value);
-            if (operation.op === 'setItem') resource.set(['spec', 'list', index], { a: operation.value });
+            if (operation.op === 'setItem') resource.set(['spec', 'list', index], { a: operation.value, l: [1, 2] });
             if (operation.op === 'delete' && index < list.length) resource.delete(['spec', 'list', index]);
             if (operation.op === 'deleteKey' && index < list.length) resource.delete(['spec', 'list', index, operation.key]);
+            // A delete inside a moved item's own list: replayed on the item as it ended, it would delete twice.
+            if (operation.op === 'deleteInner' && index < list.length) resource.delete(['spec', 'list', index, 'l', 0]);
           }
         });
       }),
-      { numRuns: 200 },
+      { numRuns: 1000 },
+    );
+  });
+
+  it('are replayed as set when sets create maps on their way and later edits land inside them', () => {
+    // A set under missing keys is recorded as the set of the first map it creates, and
+    // edits inside a value set earlier get no record of their own (the value holds them).
+    const key = fc.constantFrom('a', 'b');
+    const path = fc.array(key, { maxLength: 3 });
+    const operation = fc.oneof(
+      fc.record({ op: fc.constant('set' as const), path, value: fc.oneof(fc.nat(9), fc.constant({ k: 1 })) }),
+      fc.record({ op: fc.constant('delete' as const), path }),
+    );
+    fc.assert(
+      fc.property(fc.array(operation, { maxLength: 12 }), fc.boolean(), (operations, splice) => {
+        const text = splice ? replayed.replace('\techo hello', 'echo hello') : replayed;
+        written(text, (resource) => {
+          for (const operation of operations) {
+            if (operation.op === 'set') resource.set(['spec', ...operation.path], operation.value);
+            else resource.delete(['spec', ...operation.path]);
+          }
+        });
+      }),
+      { numRuns: 300 },
     );
   });
 
