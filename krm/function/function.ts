@@ -43,7 +43,7 @@ export interface FunctionContext<Config> {
   /** Containers of a template, validated. */
   containersOf(template: PodTemplate, lists?: readonly ContainerListName[]): ContainerRef[];
   report(finding: Omit<Finding, 'functionName'>): void;
-  /** Adds a generated resource to the output. */
+  /** Adds a generated resource to the output: a copy of `object`, changed from then on through the returned resource. */
   add(object: KubeObject): Resource;
 }
 

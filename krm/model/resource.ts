@@ -1,3 +1,4 @@
+import { cloneData } from '../base/clone-data.js';
 import { deepEqual } from '../base/deep-equal.js';
 import { KrmInputError, type InputLocation } from '../base/errors.js';
 import { deleteAt, getAt, isPlainMap, setAt, type Path } from '../base/path.js';
@@ -129,7 +130,7 @@ export class Resource {
 
   set(path: Path, value: unknown): void {
     if (deepEqual(getAt(this.object, path), value)) return;
-    const copy = value !== null && typeof value === 'object' ? structuredClone(value) : value;
+    const copy = cloneData(value);
     // A set that creates maps on its way is recorded as the set of the first one it creates:
     // the function's next sets inside it (the rest of a securityContext) need no record then.
     const created = createdFrom(this.object, path);
@@ -192,6 +193,11 @@ function nestedValue(path: Path, value: unknown): unknown {
   let nested = value;
   for (let i = path.length - 1; i >= 0; i--) {
     const segment = path[i] as string | number;
+    // A list's first item as a literal: a list grown from empty keeps room for 17.
+    if (segment === 0) {
+      nested = [nested];
+      continue;
+    }
     const container = (typeof segment === 'number' ? [] : {}) as Record<string, unknown>;
     setAt(container, [segment], nested);
     nested = container;
