@@ -12,6 +12,13 @@ interface RecordedEdit extends Edit {
    * is, only when a list delete is about to move it to another index (`detachRecordsAt`).
    */
   value?: unknown;
+  /**
+   * Whether `value` is the data's own object at exactly `path` still: an edit below it then
+   * changes that object, which this record holds already (a replay sets it as it ends up;
+   * the splice writer prints the data anyway). Most edits of a function land inside a map
+   * or list it set a moment before: on 100k objects, their records were ~90 MB.
+   */
+  live: boolean;
 }
 
 /**
@@ -63,12 +70,12 @@ export class YamlHost {
     this.setAs(path, value, true);
   }
 
-  /** `shared`: the value is the data's own object at `path` (see `liveSets`). */
+  /** `shared`: the value is the data's own object at `path` (see `RecordedEdit.live`). */
   private setAs(path: Path, value: unknown, shared: boolean): void {
     if (this.parsed) setNode(this.parsed, path, value);
     else if (!this.insideLiveSet(path)) {
       this.detachRecordsAt(path, false);
-      this.record({ op: 'set', path, value }, shared);
+      this.record({ op: 'set', path, value, live: shared && value !== null && typeof value === 'object' });
     }
     this.changed = true;
   }
@@ -78,29 +85,24 @@ export class YamlHost {
     if (this.parsed) deleteNode(this.parsed, path);
     else if (!this.insideLiveSet(path)) {
       this.detachRecordsAt(path, true);
-      this.record({ op: 'delete', path });
+      this.record({ op: 'delete', path, live: false });
     }
     this.changed = true;
   }
 
   /**
-   * Sets whose value is the data's own object at exactly their path: an edit below one of
-   * them changes that object, which the set's record holds already (a replay sets it as it
-   * ends up; the splice writer prints the data anyway). Most edits of a function land inside
-   * a map or list it set a moment before: on 100k objects, their records were ~90 MB.
-   * A document's few are a list; past `GROUPED_FROM` (a ResourceList is one host for all its
-   * items) they are filed by `groupOf` their path, as looking through all of them at each
-   * edit would be quadratic.
+   * Live sets filed by `groupOf` their path, once a host has `GROUPED_FROM` edits (a
+   * ResourceList is one host for all its items): looking through all of them at each edit
+   * would be quadratic. A document's few edits are looked through as they are.
    */
-  private liveSets: RecordedEdit[] | Map<string, RecordedEdit[]> | undefined;
+  private liveByGroup: Map<string, RecordedEdit[]> | undefined;
 
   private insideLiveSet(path: Path): boolean {
-    const live = this.liveSets;
-    if (!live) return false;
-    const above = (edit: RecordedEdit): boolean => edit.path.length < path.length && startsWith(path, edit.path);
-    if (Array.isArray(live)) return live.some(above);
+    const above = (edit: RecordedEdit): boolean => edit.live && edit.path.length < path.length && startsWith(path, edit.path);
+    const groups = this.liveByGroup;
+    if (!groups) return this.edits?.some(above) ?? false;
     // A set above `path` is filed under its first two segments, or as a short path.
-    return [groupOf(path), ''].some((group) => live.get(group)?.some(above) === true);
+    return groups.get(groupOf(path))?.some(above) === true || groups.get('')?.some(above) === true;
   }
 
   /**
@@ -111,44 +113,41 @@ export class YamlHost {
    * items are rare; map keys do not move).
    */
   private detachRecordsAt(path: Path, deleting: boolean): void {
-    const live = this.liveSets;
-    if (!live) return;
     const shifting = deleting && typeof path[path.length - 1] === 'number';
-    const list = path.slice(0, -1);
-    const keep = (edit: RecordedEdit): boolean => {
-      if (startsWith(edit.path, path)) return false;
-      if (!shifting || !startsWith(edit.path, list)) return true;
-      edit.value = structuredClone(edit.value);
-      return false;
+    const list = shifting ? path.slice(0, -1) : path;
+    const detach = (edit: RecordedEdit): void => {
+      if (!edit.live) return;
+      if (startsWith(edit.path, path)) edit.live = false;
+      else if (shifting && startsWith(edit.path, list)) {
+        edit.value = structuredClone(edit.value);
+        edit.live = false;
+      }
     };
-    if (Array.isArray(live)) {
-      this.liveSets = live.filter(keep);
+    const groups = this.liveByGroup;
+    if (!groups) {
+      this.edits?.forEach(detach);
       return;
     }
     // Sets below a path shorter than two segments may be filed under any group.
-    const reach = shifting ? list : path;
-    const groups = reach.length < 2 ? [...live.keys()] : [groupOf(reach)];
-    for (const group of groups) {
-      const kept = live.get(group)?.filter(keep);
-      if (kept && kept.length > 0) live.set(group, kept);
-      else live.delete(group);
+    for (const group of list.length < 2 ? [...groups.keys()] : [groupOf(list)]) {
+      const edits = groups.get(group) ?? [];
+      edits.forEach(detach);
+      const live = edits.filter((edit) => edit.live);
+      if (live.length > 0) groups.set(group, live);
+      else groups.delete(group);
     }
   }
 
-  private record(edit: RecordedEdit, shared = false): void {
-    (this.edits ??= []).push(edit);
-    if (!shared || edit.value === null || typeof edit.value !== 'object') return;
-    let live = (this.liveSets ??= []);
-    if (Array.isArray(live)) {
-      if (live.length < GROUPED_FROM) {
-        live.push(edit);
-        return;
-      }
-      const grouped = new Map<string, RecordedEdit[]>();
-      for (const each of live) fileUnder(grouped, each);
-      this.liveSets = live = grouped;
+  private record(edit: RecordedEdit): void {
+    const edits = (this.edits ??= []);
+    edits.push(edit);
+    if (this.liveByGroup) {
+      if (edit.live) fileUnder(this.liveByGroup, edit);
+    } else if (edits.length >= GROUPED_FROM) {
+      const groups = new Map<string, RecordedEdit[]>();
+      for (const each of edits) if (each.live) fileUnder(groups, each);
+      this.liveByGroup = groups;
     }
-    fileUnder(live, edit);
   }
 
   /**
