@@ -45,7 +45,9 @@ function measure(label, args, input, count = runs) {
   const samples = Array.from({ length: count }, () => once(args, input));
   const result = { label, ms: median(samples.map((s) => s.ms)), cpuMs: median(samples.map((s) => s.cpuMs)), rssMiB: Math.max(...samples.map((s) => s.rss)), runs: count };
   console.log(
-    `${label.padEnd(50)} ${result.ms.toFixed(0).padStart(7)} ms   cpu ${result.cpuMs.toFixed(0).padStart(7)} ms   peak RSS ${result.rssMiB.toFixed(0).padStart(4)} MiB   (median of ${count})`,
+    `${label.padEnd(50)} ${result.ms.toFixed(0).padStart(7)} ms   cpu ${result.cpuMs.toFixed(0).padStart(7)} ms   peak RSS ${result.rssMiB.toFixed(0).padStart(4)} MiB` +
+      // The largest is the figure; the range shows how much when a collection runs moves it.
+      `${count > 1 ? ` (runs ${Math.min(...samples.map((s) => s.rss)).toFixed(0)}–${result.rssMiB.toFixed(0)})` : ''}   (median of ${count})`,
   );
   return result;
 }

@@ -2,13 +2,14 @@ import { setFlagsFromString } from 'node:v8';
 
 /**
  * How far V8 lets the heap grow past what the last full collection kept, for large inputs.
- * V8 picks up to 4× on its own when collections look cheap; at 100k objects the prod overlay
- * keeps ~420 MB alive, so the heap filled to ~1 GB with garbage before it collected again.
- * Measured there (five runs each, medians): V8's own choice peaks at 1,024 MiB RSS in 21.2 s
- * of CPU, 35% at 750 MiB in 23.2 s (+9%); 20% peaked at ~700 MiB for +13%, more than the
- * 10% a memory fix may cost.
+ * The peak RSS of a run is about that limit: the prod overlay's live heap grows to ~390 MB
+ * at 100k objects, and the collection that finds the printed documents garbage comes only
+ * once the limit is reached. V8 picks up to 4× on its own when collections look cheap
+ * (1,024 MiB peak there). Measured at 100k (five runs each, the prod overlay, max RSS and
+ * median CPU): 35% peaked at 590–636 MiB in 39.9 s, 30% at 569 MiB in 40.7 s, 25% at
+ * 564 MiB in 41.0 s (+3%); 20% cost +11%.
  */
-const HEAP_GROWING_PERCENT = 35;
+const HEAP_GROWING_PERCENT = 25;
 
 /** Below this the run is over before the heap grows much: V8's default stays. */
 const LARGE_INPUT_CHARACTERS = 16 * 1024 * 1024;
