@@ -39,19 +39,60 @@ export function setAt(root: Record<string, unknown>, path: Path, value: unknown)
   let node: unknown = root;
   for (let i = 0; i < path.length; i++) {
     const segment = path[i] as string | number;
-    const last = i === path.length - 1;
     const container = node as Record<string | number, unknown>;
-    if (last) {
+    if (i === path.length - 1) {
       defineData(container, segment, value);
       return;
     }
-    let next = Array.isArray(container) || isPlainMap(container) ? container[segment] : undefined;
-    if (next === undefined || next === null || typeof next !== 'object') {
+    let next = childContainer(container, segment);
+    if (next === undefined) {
       next = typeof path[i + 1] === 'number' ? [] : {};
       defineData(container, segment, next);
     }
     node = next;
   }
+}
+
+/**
+ * The index of the first segment of `path` whose value `setAt` creates (or replaces, when it
+ * is not a map or list); the last segment's index when every one before it exists.
+ */
+export function firstCreatedIndex(root: unknown, path: Path): number {
+  let node: unknown = root;
+  for (let i = 0; i < path.length - 1; i++) {
+    const next = childContainer(node, path[i] as string | number);
+    if (next === undefined) return i;
+    node = next;
+  }
+  return path.length - 1;
+}
+
+/** `value` under `path`, in maps (or lists, before a numeric segment) as `setAt` creates them. */
+export function nestedValue(path: Path, value: unknown): unknown {
+  let nested = value;
+  for (let i = path.length - 1; i >= 0; i--) {
+    const segment = path[i] as string | number;
+    if (typeof segment === 'number') {
+      // A list's first item as a literal: a list grown from empty keeps room for 17.
+      if (segment === 0) {
+        nested = [nested];
+        continue;
+      }
+      const list: unknown[] = [];
+      list[segment] = nested;
+      nested = list;
+    } else {
+      // A computed key is an own property, also `__proto__`.
+      nested = { [segment]: nested };
+    }
+  }
+  return nested;
+}
+
+/** The map or list at `segment` of a map or list, or undefined when there is none. */
+function childContainer(node: unknown, segment: string | number): object | undefined {
+  const child: unknown = Array.isArray(node) || isPlainMap(node) ? (node as Record<string | number, unknown>)[segment] : undefined;
+  return child !== null && typeof child === 'object' ? child : undefined;
 }
 
 export function deleteAt(root: unknown, path: Path): void {

@@ -1,7 +1,7 @@
 import { cloneData } from '../base/clone-data.js';
 import { deepEqual } from '../base/deep-equal.js';
 import { KrmInputError, type InputLocation } from '../base/errors.js';
-import { deleteAt, getAt, isPlainMap, setAt, type Path } from '../base/path.js';
+import { deleteAt, firstCreatedIndex, getAt, isPlainMap, nestedValue, setAt, type Path } from '../base/path.js';
 import type { YamlHost } from '../yaml/yaml-host.js';
 
 /** A Kubernetes object as read: plain data, to be changed only through `Resource.set`. */
@@ -133,9 +133,10 @@ export class Resource {
     const copy = cloneData(value);
     // A set that creates maps on its way is recorded as the set of the first one it creates:
     // the function's next sets inside it (the rest of a securityContext) need no record then.
-    const created = createdFrom(this.object, path);
-    const setPath = created === path.length - 1 ? path : path.slice(0, created + 1);
-    const setValue = setPath === path ? copy : nestedValue(path.slice(created + 1), copy);
+    const created = firstCreatedIndex(this.object, path);
+    const createsMaps = created < path.length - 1;
+    const setPath = createsMaps ? path.slice(0, created + 1) : path;
+    const setValue = createsMaps ? nestedValue(path.slice(created + 1), copy) : copy;
     // Before the data changes: the host keeps what earlier edits wrote as it was (yaml-host.ts).
     this.host?.set(this.pathInHost(setPath), setValue);
     setAt(this.object, setPath, setValue);
@@ -171,39 +172,6 @@ export class Resource {
 }
 
 let identityEdits = 0;
-
-/**
- * The index of the first segment of `path` whose value `setAt` would have to create (or
- * replace, when it is not a map or list): the last segment's index when every one before
- * exists.
- */
-function createdFrom(root: KubeObject, path: Path): number {
-  let node: unknown = root;
-  for (let i = 0; i < path.length - 1; i++) {
-    const segment = path[i] as string | number;
-    const next: unknown = Array.isArray(node) || isPlainMap(node) ? (node as Record<string | number, unknown>)[segment] : undefined;
-    if (next === undefined || next === null || typeof next !== 'object') return i;
-    node = next;
-  }
-  return path.length - 1;
-}
-
-/** `value` under `path`: maps, or lists before a numeric segment, as `setAt` creates them. */
-function nestedValue(path: Path, value: unknown): unknown {
-  let nested = value;
-  for (let i = path.length - 1; i >= 0; i--) {
-    const segment = path[i] as string | number;
-    // A list's first item as a literal: a list grown from empty keeps room for 17.
-    if (segment === 0) {
-      nested = [nested];
-      continue;
-    }
-    const container = (typeof segment === 'number' ? [] : {}) as Record<string, unknown>;
-    setAt(container, [segment], nested);
-    nested = container;
-  }
-  return nested;
-}
 
 function touchesIdentity(path: Path): boolean {
   const [first, second] = path;

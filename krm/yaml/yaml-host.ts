@@ -1,5 +1,5 @@
 import type { Document, Node } from 'yaml';
-import { deleteAt, getAt, setAt, type Path } from '../base/path.js';
+import { deleteAt, getAt, nestedValue, setAt, type Path } from '../base/path.js';
 import { spliceEdits, type Edit } from './splice-edits.js';
 import { blockStyleOf, parseEditableDocument, styleOf } from './yaml-style.js';
 import { yamlLibrary } from './yaml-library.js';
@@ -282,19 +282,4 @@ function deleteNode(document: Document, path: Path): void {
   document.deleteIn(path);
   const parent = path.length > 1 ? document.getIn(path.slice(0, -1), true) : document.contents;
   if ((isMap(parent) || isSeq(parent)) && parent.items.length === 0) parent.flow = true;
-}
-
-function nestedValue(path: Path, value: unknown): unknown {
-  let nested = value;
-  for (let i = path.length - 1; i >= 0; i--) {
-    const key = path[i] as string | number;
-    if (typeof key === 'number') {
-      const list: unknown[] = [];
-      list[key] = nested;
-      nested = list;
-    } else {
-      nested = { [key]: nested };
-    }
-  }
-  return nested;
 }
